@@ -1,0 +1,11 @@
+"""Settings for the test suite: the application's own, with a fixed key and a fast hasher."""
+
+import os
+import tempfile
+
+os.environ.setdefault("SECRET_KEY", "tests-only-not-secret")
+os.environ.setdefault("UNACTIONS_DATA_DIR", tempfile.mkdtemp(prefix="unactions-tests-"))
+
+from unactions.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,171 @@
+"""Records as JSON: a JSON array of records in the schema's key order.
+
+`dumps` writes what `unactions export --format json` prints; `loads` reads it back,
+checking every key of every record so that a hand-edited file fails with the record and
+key at fault rather than half-importing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from .dates import parse_date
+from .errors import Problem, RecordsError
+from .record import SCHEMA_KEYS, Document, Record, RelatedSource, Response
+
+
+def dumps(records: Iterable[Record]) -> str:
+    return json.dumps([r.to_dict() for r in records], ensure_ascii=False, indent=2) + "\n"
+
+
+def loads(text: str) -> list[Record]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise RecordsError(
+            [Problem(f"not valid JSON: {error.msg} (column {error.colno})", line=error.lineno)]
+        ) from None
+    if not isinstance(data, list):
+        raise RecordsError([Problem("expected a JSON array of records")])
+    records, problems = [], []
+    for number, item in enumerate(data, start=1):
+        where = f"record {number}"
+        if isinstance(item, dict) and isinstance(item.get("id"), str):
+            where += f" ({item['id']})"
+        try:
+            records.append(_record(item))
+        except _FieldError as error:
+            problems.append(Problem(str(error), entry=where))
+    if problems:
+        raise RecordsError(problems)
+    return records
+
+
+class _FieldError(ValueError):
+    pass
+
+
+def _record(item: Any) -> Record:
+    if not isinstance(item, dict):
+        raise _FieldError("expected an object")
+    unknown = [k for k in item if k not in SCHEMA_KEYS]
+    if unknown:
+        raise _FieldError(f"unknown key {unknown[0]!r}")
+    get = _Getter(item)
+    response = get.object("response", nullable=True)
+    return Record(
+        id=get.text("id"),
+        date=get.date("date"),
+        date_text=get.text("date_text"),
+        published_date=get.date("published_date", nullable=True),
+        body=get.text("body"),
+        mechanism=get.text("mechanism"),
+        mandates=get.integer("mandates"),
+        experts=get.integer("experts"),
+        action_type=get.text("action_type"),
+        action=get.text("action"),
+        joint=get.boolean("joint"),
+        governments=get.texts("governments"),
+        issues=get.texts("issues"),
+        regions=get.texts("regions"),
+        summary=get.text("summary"),
+        documents=[
+            Document(label=d.text("label"), languages=d.texts("languages"), url=d.text("url", True))
+            for d in get.objects("documents")
+        ],
+        languages=get.texts("languages"),
+        communication_refs=get.texts("communication_refs"),
+        response=Response(
+            text=response.text("text"),
+            date=response.date("date", nullable=True),
+            languages=response.texts("languages"),
+        )
+        if response
+        else None,
+        related_sources=[
+            RelatedSource(
+                publisher=s.text("publisher", True),
+                kind=s.text("kind", True),
+                title=s.text("title"),
+                outlet=s.text("outlet", True),
+                date=s.date("date", nullable=True),
+                url=s.text("url", True),
+            )
+            for s in get.objects("related_sources")
+        ],
+        defenders=get.texts("defenders"),
+    )
+
+
+class _Getter:
+    """Typed access to one JSON object, with errors that name the key."""
+
+    def __init__(self, data: dict, path: str = ""):
+        self.data = data
+        self.path = path
+
+    def _value(self, key: str, nullable: bool) -> Any:
+        if key not in self.data:
+            raise _FieldError(f"missing key {self.path + key!r}")
+        value = self.data[key]
+        if value is None and not nullable:
+            raise _FieldError(f"{self.path + key!r} must not be null")
+        return value
+
+    def _fail(self, key: str, expected: str):
+        raise _FieldError(f"{self.path + key!r} must be {expected}")
+
+    def text(self, key: str, nullable: bool = False) -> Any:
+        value = self._value(key, nullable)
+        if value is not None and not isinstance(value, str):
+            self._fail(key, "a string")
+        return value
+
+    def integer(self, key: str) -> int | None:
+        value = self._value(key, True)
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int) or value < 0
+        ):
+            self._fail(key, "a whole number or null")
+        return value
+
+    def boolean(self, key: str) -> bool:
+        value = self._value(key, False)
+        if not isinstance(value, bool):
+            self._fail(key, "true or false")
+        return value
+
+    def date(self, key: str, nullable: bool = False) -> dt.date | None:
+        value = self.text(key, nullable)
+        if value is None:
+            return None
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            self._fail(key, "a date written YYYY-MM-DD")
+        try:
+            return parse_date(value)
+        except ValueError as error:
+            raise _FieldError(f"{self.path + key!r}: {error}") from None
+
+    def texts(self, key: str) -> list[str]:
+        value = self._value(key, False)
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self._fail(key, "a list of strings")
+        return list(value)
+
+    def object(self, key: str, nullable: bool = False) -> _Getter | None:
+        value = self._value(key, nullable)
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            self._fail(key, "an object")
+        return _Getter(value, f"{self.path}{key}.")
+
+    def objects(self, key: str) -> list[_Getter]:
+        value = self._value(key, False)
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            self._fail(key, "a list of objects")
+        return [_Getter(v, f"{self.path}{key}[{i}].") for i, v in enumerate(value)]

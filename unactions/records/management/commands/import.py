@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from django.core.management.base import CommandError
+
+from unactions.formats.errors import RecordsError
+from unactions.records.loader import load_records
+
+from ._base import RecordsCommand, ensure_database, read_records
+
+
+class Command(RecordsCommand):
+    help = (
+        "Store the actions of a page-format or JSON file, all in one transaction. "
+        "Importing the same file again changes nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="the file to import")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="say what would change, store nothing"
+        )
+
+    def handle(self, *args, file: str, dry_run: bool, **options):
+        records = read_records(file)
+        ensure_database()
+        try:
+            result = load_records(records, dry_run=dry_run)
+        except RecordsError as error:
+            raise CommandError(f"{file}: nothing was imported.\n{error}") from None
+        prefix = "Dry run, nothing stored: would be " if dry_run else ""
+        self.stdout.write(f"{prefix}{result.summary()}")

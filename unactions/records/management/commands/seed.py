@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from importlib.resources import files
+
+from unactions.formats.page import parse_page
+from unactions.records.loader import load_records
+from unactions.records.models import Action
+
+from ._base import RecordsCommand, ensure_database
+
+SAMPLE = files("unactions") / "sample_data" / "un-actions-china-2020.txt"
+
+
+class Command(RecordsCommand):
+    help = (
+        "Load the sample data (UN actions on human rights defenders in China, 2020) "
+        "when the database holds no actions yet."
+    )
+
+    def handle(self, *args, **options):
+        ensure_database()
+        if Action.objects.exists():
+            self.stdout.write("The database already holds actions; sample data not loaded.")
+            return
+        result = load_records(parse_page(SAMPLE.read_text(encoding="utf-8")).records)
+        self.stdout.write(f"Sample data loaded: {result.summary()}")

@@ -1,0 +1,335 @@
+"""The stored record of UN actions, and the vocabularies and people it refers to.
+
+An `Action` keeps every field of the record schema (docs/record-schema.md). Terms an
+editor maintains (mechanisms, governments, issues, regions) and named defenders are rows
+of their own, linked through ordered tables so an action lists them in the order its
+source gave.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from unactions.formats.record import COMMUNICATION_TYPES
+
+
+class Body(models.TextChoices):
+    SPECIAL_PROCEDURES = "special_procedures", _("Special Procedures")
+    TREATY_BODY = "treaty_body", _("Treaty bodies")
+    HRC = "hrc", _("Human Rights Council")
+    UPR = "upr", _("Universal Periodic Review")
+    OHCHR = "ohchr", _("Office of the High Commissioner (OHCHR)")
+    UNGA_THIRD_COMMITTEE = "unga_third_committee", _("UN General Assembly Third Committee")
+    OTHER = "other", _("Other")
+
+
+class ActionType(models.TextChoices):
+    PRESS_RELEASE = "press_release", _("Press release")
+    PRESS_BRIEFING = "press_briefing", _("Press briefing")
+    STATEMENT = "statement", _("Statement")
+    ALLEGATION_LETTER = "allegation_letter", _("Allegation letter")
+    URGENT_APPEAL = "urgent_appeal", _("Urgent appeal")
+    OTHER_LETTER = "other_letter", _("Other letter")
+    OPINION = "opinion", _("Opinion (Working Group on Arbitrary Detention)")
+    JOINT_STATEMENT = "joint_statement", _("Joint statement by States")
+    FOLLOW_UP_REVIEW = "follow_up_review", _("Follow-up review")
+    CONCLUDING_OBSERVATIONS = "concluding_observations", _("Concluding observations")
+    REPORT = "report", _("Report")
+    RESOLUTION = "resolution", _("Resolution")
+    UPR_RECOMMENDATION = "upr_recommendation", _("UPR recommendation")
+    COUNTRY_VISIT = "country_visit", _("Country visit")
+    OTHER = "other", _("Other")
+
+
+def unique_slug(model: type[models.Model], name: str) -> str:
+    """A slug for `name` that no other row of `model` has."""
+    base = slugify(name, allow_unicode=True) or model._meta.model_name
+    slug, n = base, 1
+    while model._default_manager.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+class Term(models.Model):
+    """A term of an editable vocabulary; retired terms stay on old records."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True, allow_unicode=True)
+    retired = models.BooleanField(_("retired"), default=False)
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(type(self), self.name)
+        super().save(*args, **kwargs)
+
+
+class Mechanism(Term):
+    """A named UN mechanism: the Working Group on Arbitrary Detention, CERD, ..."""
+
+    body = models.CharField(_("body"), max_length=32, choices=Body.choices)
+
+    class Meta(Term.Meta):
+        verbose_name = _("mechanism")
+
+
+class Government(Term):
+    class Meta(Term.Meta):
+        verbose_name = _("government")
+
+
+class Issue(Term):
+    class Meta(Term.Meta):
+        verbose_name = _("issue")
+
+
+class Region(Term):
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta(Term.Meta):
+        verbose_name = _("region")
+        ordering = ["position", "name"]
+
+
+class Defender(models.Model):
+    """A human rights defender named by one or more actions."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True, allow_unicode=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("defender")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Defender, self.name)
+        super().save(*args, **kwargs)
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
+class ActionQuerySet(models.QuerySet):
+    def published(self, today: dt.date | None = None) -> ActionQuerySet:
+        """What the public may see: published, and past any embargo."""
+        today = today or timezone.localdate()
+        return self.filter(status=Status.PUBLISHED).filter(
+            models.Q(embargo_until__isnull=True) | models.Q(embargo_until__lte=today)
+        )
+
+    def with_record(self) -> ActionQuerySet:
+        """Everything the record schema needs, in a fixed number of queries."""
+        return self.select_related("mechanism_term", "response").prefetch_related(
+            models.Prefetch(
+                "government_links", ActionGovernment.objects.select_related("government")
+            ),
+            models.Prefetch("issue_links", ActionIssue.objects.select_related("issue")),
+            models.Prefetch("region_links", ActionRegion.objects.select_related("region")),
+            models.Prefetch("defender_links", ActionDefender.objects.select_related("defender")),
+            "documents",
+            "related_sources",
+        )
+
+
+class Action(models.Model):
+    """One thing a UN mechanism did: a letter, a press release, an opinion, a review..."""
+
+    record_id = models.CharField(_("identifier"), max_length=200, unique=True)
+    date = models.DateField(_("date"), db_index=True)
+    date_text = models.CharField(_("date as written"), max_length=200)
+    published_date = models.DateField(_("published"), null=True, blank=True)
+    body = models.CharField(_("body"), max_length=32, choices=Body.choices, db_index=True)
+    mechanism = models.CharField(_("mechanism as written"), max_length=500)
+    mechanism_term = models.ForeignKey(
+        Mechanism,
+        verbose_name=_("mechanism"),
+        on_delete=models.PROTECT,
+        related_name="actions",
+    )
+    mandates = models.PositiveSmallIntegerField(_("mandates"), null=True, blank=True)
+    experts = models.PositiveSmallIntegerField(_("experts"), null=True, blank=True)
+    action_type = models.CharField(
+        _("action type"), max_length=32, choices=ActionType.choices, db_index=True
+    )
+    action = models.CharField(_("action as written"), max_length=500)
+    joint = models.BooleanField(_("joint"), default=False)
+    summary = models.TextField(_("summary"))
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    communication_refs = models.JSONField(_("communication references"), default=list, blank=True)
+
+    governments = models.ManyToManyField(Government, through="ActionGovernment", blank=True)
+    issues = models.ManyToManyField(Issue, through="ActionIssue", blank=True)
+    regions = models.ManyToManyField(Region, through="ActionRegion", blank=True)
+    defenders = models.ManyToManyField(
+        Defender, through="ActionDefender", blank=True, related_name="actions"
+    )
+
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PUBLISHED
+    )
+    embargo_until = models.DateField(
+        _("embargoed until"),
+        null=True,
+        blank=True,
+        help_text=_("Hidden from the public until this day, whatever its status."),
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "pk"]
+        verbose_name = _("action")
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.action}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("public:action", args=[self.record_id])
+
+    @property
+    def is_communication(self) -> bool:
+        return self.action_type in COMMUNICATION_TYPES
+
+    # The ordered lists of the record, read from prefetched links.
+    def government_names(self) -> list[str]:
+        return [link.government.name for link in self.government_links.all()]
+
+    def issue_names(self) -> list[str]:
+        return [link.issue.name for link in self.issue_links.all()]
+
+    def region_names(self) -> list[str]:
+        return [link.region.name for link in self.region_links.all()]
+
+    def defender_list(self) -> list[Defender]:
+        return [link.defender for link in self.defender_links.all()]
+
+    def response_or_none(self) -> Response | None:
+        try:
+            return self.response
+        except Response.DoesNotExist:
+            return None
+
+
+class _Link(models.Model):
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["position"]
+
+
+class ActionGovernment(_Link):
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="government_links")
+    government = models.ForeignKey(
+        Government, on_delete=models.PROTECT, related_name="action_links"
+    )
+
+    class Meta(_Link.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action", "government"], name="unique_action_government"
+            )
+        ]
+
+
+class ActionIssue(_Link):
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="issue_links")
+    issue = models.ForeignKey(Issue, on_delete=models.PROTECT, related_name="action_links")
+
+    class Meta(_Link.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["action", "issue"], name="unique_action_issue")
+        ]
+
+
+class ActionRegion(_Link):
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="region_links")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="action_links")
+
+    class Meta(_Link.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["action", "region"], name="unique_action_region")
+        ]
+
+
+class ActionDefender(_Link):
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="defender_links")
+    defender = models.ForeignKey(Defender, on_delete=models.PROTECT, related_name="action_links")
+
+    class Meta(_Link.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["action", "defender"], name="unique_action_defender")
+        ]
+
+
+class Document(models.Model):
+    """A text of the action: the communication itself, or a language version."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="documents")
+    position = models.PositiveSmallIntegerField(default=0)
+    label = models.CharField(_("label"), max_length=200)
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    url = models.URLField(_("link"), max_length=1000, null=True, blank=True)
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = _("document")
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Response(models.Model):
+    """The government's response to an action."""
+
+    action = models.OneToOneField(Action, on_delete=models.CASCADE, related_name="response")
+    text = models.TextField(_("response"))
+    date = models.DateField(_("received on"), null=True, blank=True)
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("government response")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class RelatedSource(models.Model):
+    """A source about the same case: an NGO's urgent appeal, statement or op-ed."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="related_sources")
+    position = models.PositiveSmallIntegerField(default=0)
+    publisher = models.CharField(_("publisher"), max_length=200, null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=100, null=True, blank=True)
+    title = models.CharField(_("title"), max_length=500)
+    outlet = models.CharField(_("outlet"), max_length=200, null=True, blank=True)
+    date = models.DateField(_("date"), null=True, blank=True)
+    url = models.URLField(_("link"), max_length=1000, null=True, blank=True)
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = _("related source")
+
+    def __str__(self) -> str:
+        return self.title
