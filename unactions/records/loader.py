@@ -82,7 +82,8 @@ def _check(records: Sequence[Record]) -> None:
         if record.action_type not in ACTION_TYPES:
             problems.append(
                 Problem(
-                    f"unknown action_type {record.action_type!r} (one of {', '.join(ACTION_TYPES)})",
+                    f"unknown action_type {record.action_type!r} "
+                    f"(one of {', '.join(ACTION_TYPES)})",
                     entry=where,
                 )
             )
