@@ -14,6 +14,7 @@ DEBUG                 "true" shows Django's debug pages; never in production (de
 ALLOWED_HOSTS         comma-separated host names the site answers to
                       (default: 127.0.0.1,localhost)
 UNACTIONS_SITE_NAME   the name shown on every page (default: UN Actions Tracker)
+STATIC_ROOT           folder `unactions collectstatic` fills for production serving
 """
 
 from __future__ import annotations
@@ -129,8 +130,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", DATA_DIR / "static"))
-# Serve static files from the apps directly until `collectstatic` has been run.
+# Where `collectstatic` gathers files for production; until then they are served
+# straight from the apps.
+STATIC_ROOT = os.environ.get("STATIC_ROOT") or None
 WHITENOISE_USE_FINDERS = True
 
 LOGGING = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db import models as db
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
@@ -38,9 +39,14 @@ class DefenderInline(LinkInline):
     verbose_name_plural = _("defenders named")
 
 
+# Links typed without a scheme are taken as https, as Django 6 will do.
+URL_FIELDS = {db.URLField: {"assume_scheme": "https"}}
+
+
 class DocumentInline(admin.TabularInline):
     model = models.Document
     extra = 0
+    formfield_overrides = URL_FIELDS
 
 
 class ResponseInline(admin.StackedInline):
@@ -51,6 +57,7 @@ class ResponseInline(admin.StackedInline):
 class RelatedSourceInline(admin.TabularInline):
     model = models.RelatedSource
     extra = 0
+    formfield_overrides = URL_FIELDS
 
 
 @admin.register(models.Action)
@@ -138,6 +145,7 @@ class DefenderAdmin(TermAdmin):
 
 @admin.register(models.Document)
 class DocumentAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FIELDS
     list_display = ("label", "action")
     search_fields = ("label", "action__record_id")
     autocomplete_fields = ("action",)
@@ -152,6 +160,7 @@ class ResponseAdmin(admin.ModelAdmin):
 
 @admin.register(models.RelatedSource)
 class RelatedSourceAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FIELDS
     list_display = ("title", "publisher", "kind", "date")
     search_fields = ("title", "publisher", "action__record_id")
     autocomplete_fields = ("action",)

@@ -1,0 +1,70 @@
+"""Shared fixtures: the seed page parsed once, and a database holding it."""
+
+from __future__ import annotations
+
+import os
+from importlib.resources import files
+from urllib.parse import urlparse
+
+import pytest
+
+from unactions.formats.page import parse_page
+
+SEED_TEXT = (files("unactions") / "sample_data" / "un-actions-china-2020.txt").read_text(
+    encoding="utf-8"
+)
+
+
+def _postgres_unreachable() -> str | None:
+    """Why the PostgreSQL named by DATABASE_URL cannot be used, or None when it can."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        return None
+    import psycopg
+
+    parts = urlparse(url)
+    try:
+        psycopg.connect(
+            host=parts.hostname or "127.0.0.1",
+            port=parts.port or 5432,
+            user=parts.username or "postgres",
+            password=parts.password,
+            dbname=parts.path.lstrip("/") or "postgres",
+            connect_timeout=3,
+        ).close()
+    except psycopg.Error as error:
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else error
+        return f"PostgreSQL at {parts.hostname}:{parts.port or 5432} is not reachable ({first_line})"
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    reason = _postgres_unreachable()
+    if reason:
+        skip = pytest.mark.skip(reason=reason)
+        for item in items:
+            item.add_marker(skip)
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    return f"database: {settings.DATABASES['default']['ENGINE']}"
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    return SEED_TEXT
+
+
+@pytest.fixture
+def seed_records():
+    return parse_page(SEED_TEXT).records
+
+
+@pytest.fixture
+def seeded(db, seed_records):
+    from unactions.records.loader import load_records
+
+    load_records(seed_records)
+    return seed_records

@@ -1,0 +1,139 @@
+"""The `unactions` command as a person runs it: a new process on a new database."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SEED_TEXT
+
+pytestmark = pytest.mark.filterwarnings("ignore")
+
+
+@pytest.fixture
+def run(tmp_path):
+    """Run `unactions ARGS` in tmp_path against a SQLite file there."""
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "SECRET_KEY")
+    }
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'db' / 'tracker.sqlite3'}"
+    env["UNACTIONS_DATA_DIR"] = str(tmp_path)
+
+    def run(*args: str, **overrides: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "unactions.cli", *args],
+            cwd=tmp_path,
+            env={**env, **overrides},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    return run
+
+
+@pytest.fixture
+def seed_file(tmp_path) -> Path:
+    path = tmp_path / "seed.txt"
+    path.write_text(SEED_TEXT, encoding="utf-8")
+    return path
+
+
+def test_parse_prints_the_records_without_a_database(run, seed_file, tmp_path):
+    result = run("parse", str(seed_file))
+    assert result.returncode == 0, result.stderr
+    records = json.loads(result.stdout)
+    assert len(records) == 22
+    assert records[0]["date"] == "2020-12-16"
+    assert not (tmp_path / "db").exists()
+
+
+def test_import_creates_then_reports_unchanged(run, seed_file):
+    first = run("import", str(seed_file))
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.strip() == "22 created, 0 updated, 0 unchanged"
+    second = run("import", str(seed_file))
+    assert second.stdout.strip() == "0 created, 0 updated, 22 unchanged"
+
+
+def test_import_dry_run_stores_nothing(run, seed_file):
+    result = run("import", "--dry-run", str(seed_file))
+    assert result.stdout.strip() == "Dry run, nothing stored: would be 22 created, 0 updated, 0 unchanged"
+    assert json.loads(run("export").stdout) == []
+
+
+def test_export_of_a_reimported_export_is_identical(run, seed_file, tmp_path):
+    run("import", str(seed_file))
+    exported = tmp_path / "export.json"
+    assert run("export", "--format", "json", "--output", str(exported)).returncode == 0
+    other_db = f"sqlite:///{tmp_path / 'other.sqlite3'}"
+    assert run("import", str(exported), DATABASE_URL=other_db).returncode == 0
+    again = run("export", "--format", "json", DATABASE_URL=other_db)
+    assert again.stdout == exported.read_text(encoding="utf-8")
+
+
+def test_export_csv(run, seed_file):
+    run("import", str(seed_file))
+    lines = run("export", "--format", "csv").stdout.splitlines()
+    assert lines[0].startswith("id,date,date_text,published_date,body,mechanism")
+    assert len([line for line in lines if line.startswith("2020-")]) == 22
+
+
+def test_seed_loads_the_sample_once(run):
+    assert run("seed").stdout.strip() == "Sample data loaded: 22 created, 0 updated, 0 unchanged"
+    assert "already holds actions" in run("seed").stdout
+
+
+def test_malformed_page_imports_nothing(run, tmp_path, seed_file):
+    broken = tmp_path / "broken.txt"
+    broken.write_text(SEED_TEXT.replace("Date: | 13 August 2020 |", "Date: | 13 Agust 2020 |"))
+    result = run("import", str(broken))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "nothing was imported" in result.stderr
+    assert "line 66, entry 6 (13 Agust 2020): cannot read the date" in result.stderr
+    assert json.loads(run("export").stdout) == []
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("import", "missing.txt"), "missing.txt: no such file"),
+        (("parse",), "the following arguments are required: file"),
+        (("export", "--format", "xml"), "invalid choice: 'xml'"),
+        (("export", "--output", "/no/such/folder/x.json"), "the folder /no/such/folder does not exist"),
+        (("frobnicate",), "Unknown command: 'frobnicate'"),
+    ],
+)
+def test_bad_arguments_give_a_message_not_a_traceback(run, args, message):
+    result = run(*args)
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_file_that_is_not_text(run, tmp_path):
+    binary = tmp_path / "photo.jpg"
+    binary.write_bytes(b"\xff\xd8\xff\xe0 not text")
+    result = run("import", str(binary))
+    assert result.returncode == 1
+    assert "not UTF-8 text" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_bad_database_url(run):
+    result = run("export", DATABASE_URL="mysqlx://nowhere")
+    assert result.returncode == 1
+    assert "DATABASE_URL is not understood" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_an_unreachable_database(run):
+    result = run("export", DATABASE_URL="postgresql://nobody@127.0.0.1:1/none")
+    assert result.returncode == 1
+    assert "cannot prepare the database" in result.stderr
+    assert "Traceback" not in result.stderr

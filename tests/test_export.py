@@ -1,0 +1,50 @@
+"""Exports: JSON in the record schema that round-trips byte for byte, and CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from unactions.formats import csvfile, jsonfile
+from unactions.formats.record import SCHEMA_KEYS
+from unactions.records import models
+from unactions.records.loader import load_records
+from unactions.records.serialize import records_of
+
+
+def export_json() -> str:
+    return jsonfile.dumps(records_of(models.Action.objects.with_record()))
+
+
+def test_json_export_is_the_record_schema(seeded):
+    data = json.loads(export_json())
+    assert len(data) == 22
+    assert all(tuple(item) == SCHEMA_KEYS for item in data)
+    assert data[1]["id"] == "2020-12-04-chn-20-2020"
+
+
+def test_json_export_round_trips_byte_for_byte(seeded):
+    first = export_json()
+    models.Action.objects.all().delete()
+    load_records(jsonfile.loads(first))
+    assert export_json() == first
+
+
+def test_export_lists_newest_first_in_page_order(seeded, seed_records):
+    assert [r["id"] for r in json.loads(export_json())] == [r.id for r in seed_records]
+
+
+def test_export_keeps_lists_in_source_order(seeded):
+    cerd = json.loads(export_json())[2]
+    assert cerd["issues"] == ["racial discrimination", "xinjiang", "tibet", "enabling environment for ngos"]
+
+
+def test_csv_export_has_a_row_per_action(seeded):
+    rows = list(csv.DictReader(io.StringIO(csvfile.dumps(records_of(models.Action.objects.with_record())))))
+    assert len(rows) == 22
+    assert tuple(rows[0]) == SCHEMA_KEYS
+    assert rows[1]["defenders"] == "Qin Yongpei; Chang Weiping"
+    assert rows[1]["joint"] == "true"
+    assert json.loads(rows[1]["response"])["date"] == "2020-12-28"
+    assert rows[2]["response"] == ""

@@ -1,0 +1,84 @@
+"""Storing records: one transaction, no duplicates, counts of what changed."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from unactions.formats.errors import RecordsError
+from unactions.records import models
+from unactions.records.loader import load_records
+
+
+def test_it_stores_every_record(seeded):
+    assert models.Action.objects.count() == 22
+    assert models.Defender.objects.count() == 15
+    action = models.Action.objects.get(record_id="2020-12-04-chn-20-2020")
+    assert action.mechanism_term.name == "Special Rapporteur on the situation of human rights defenders"
+    assert action.issue_names() == ["arbitrary detention", "enforced disappearance", "human rights lawyers"]
+    assert action.response.date.isoformat() == "2020-12-28"
+    assert [s.title for s in action.related_sources.all()][0].startswith("Police seek")
+
+
+def test_importing_again_creates_no_duplicates(seeded, seed_records):
+    result = load_records(seed_records)
+    assert (len(result.created), len(result.updated), len(result.unchanged)) == (0, 0, 22)
+    assert models.Action.objects.count() == 22
+    assert models.ActionIssue.objects.count() == sum(len(r.issues) for r in seed_records)
+    assert models.RelatedSource.objects.count() == sum(len(r.related_sources) for r in seed_records)
+
+
+def test_a_changed_record_is_updated(seeded, seed_records):
+    changed = copy.deepcopy(seed_records)
+    changed[1].summary = "Corrected summary."
+    changed[1].defenders = ["Qin Yongpei"]
+    changed[1].response = None
+    result = load_records(changed)
+    assert result.updated == ["2020-12-04-chn-20-2020"]
+    assert len(result.unchanged) == 21
+    action = models.Action.objects.get(record_id="2020-12-04-chn-20-2020")
+    assert action.summary == "Corrected summary."
+    assert [d.name for d in action.defender_list()] == ["Qin Yongpei"]
+    assert action.response_or_none() is None
+
+
+def test_a_dry_run_stores_nothing(db, seed_records):
+    result = load_records(seed_records, dry_run=True)
+    assert len(result.created) == 22
+    assert models.Action.objects.count() == 0
+    assert models.Defender.objects.count() == 0
+
+
+def test_a_bad_record_stores_nothing(db, seed_records):
+    seed_records[5].action_type = "tweet"
+    with pytest.raises(RecordsError) as caught:
+        load_records(seed_records)
+    assert "record 6 (2020-08-13-special-procedures-allegation-letter): unknown action_type 'tweet'" in str(caught.value)
+    assert models.Action.objects.count() == 0
+
+
+def test_repeated_ids_are_refused(db, seed_records):
+    seed_records[1].id = seed_records[0].id
+    with pytest.raises(RecordsError, match="appears twice"):
+        load_records(seed_records)
+    assert models.Action.objects.count() == 0
+
+
+def test_a_failure_midway_rolls_everything_back(db, seed_records, monkeypatch):
+    from unactions.records import loader
+
+    written = []
+    original = loader._write
+
+    def fail_on_third(action, record, terms):
+        if len(written) == 2:
+            raise RuntimeError("disk full")
+        written.append(record.id)
+        original(action, record, terms)
+
+    monkeypatch.setattr(loader, "_write", fail_on_third)
+    with pytest.raises(RuntimeError):
+        load_records(seed_records)
+    assert models.Action.objects.count() == 0
+    assert models.Issue.objects.count() == 0

@@ -1,0 +1,49 @@
+"""Reading JSON records back, with errors that name the record and the key."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from unactions.formats import jsonfile
+from unactions.formats.errors import RecordsError
+
+
+def records_json(seed_records) -> list[dict]:
+    return [r.to_dict() for r in seed_records]
+
+
+def test_it_reads_what_it_writes(seed_records):
+    assert jsonfile.loads(jsonfile.dumps(seed_records)) == seed_records
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda r: r.update(date="4 Dec"), "record 2 (2020-12-04-chn-20-2020): 'date' must be a date written YYYY-MM-DD"),
+        (lambda r: r.pop("summary"), "record 2 (2020-12-04-chn-20-2020): missing key 'summary'"),
+        (lambda r: r.update(colour="red"), "unknown key 'colour'"),
+        (lambda r: r.update(issues="torture"), "'issues' must be a list of strings"),
+        (lambda r: r.update(joint="yes"), "'joint' must be true or false"),
+        (lambda r: r["response"].update(date="2020-13-01"), "'response.date': '2020-13-01' is not a real date"),
+        (lambda r: r["related_sources"][1].pop("title"), "missing key 'related_sources[1].title'"),
+    ],
+)
+def test_bad_records_are_named(seed_records, change, message):
+    data = records_json(seed_records)
+    change(data[1])
+    with pytest.raises(RecordsError) as caught:
+        jsonfile.loads(json.dumps(data))
+    assert message in str(caught.value)
+
+
+def test_invalid_json_gives_the_line():
+    with pytest.raises(RecordsError) as caught:
+        jsonfile.loads('[\n{"id": 1,,}\n]')
+    assert str(caught.value).startswith("line 2: not valid JSON")
+
+
+def test_an_object_instead_of_an_array():
+    with pytest.raises(RecordsError, match="expected a JSON array"):
+        jsonfile.loads('{"id": "x"}')
