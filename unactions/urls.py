@@ -1,8 +1,8 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
-    path("", include("unactions.public.urls")),
+    *i18n_patterns(path("", include("unactions.public.urls")), prefix_default_language=False),
 ]

@@ -1,22 +1,133 @@
-"""The pages the public reads: published actions only."""
+"""The pages the public reads. Every one shows published actions only.
+
+The list, the downloads and the defender and mechanism pages all describe what they show
+with an `ActionQuery` (records/query.py), so a filtered view, its CSV and its JSON are
+the same rows.
+"""
 
 from __future__ import annotations
 
-from django.db.models import Max
+from django.core.paginator import Paginator
+from django.db.models import Count, Max, Q
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import get_language
 
-from unactions.records.models import Action
+from unactions.formats import csvfile, jsonfile
+from unactions.records.models import Action, Defender, Mechanism
+from unactions.records.query import ActionQuery, QueryError, facet_counts, find_actions
+from unactions.records.serialize import records_of
+
+from .models import Introduction
+
+PAGE_SIZE = 25
+
+
+def _query(request) -> ActionQuery:
+    return ActionQuery.from_params(request.GET)
+
+
+def _bad_query(request, error: QueryError):
+    return render(request, "public/bad_query.html", {"error": str(error)}, status=400)
+
+
+def _page(request, actions):
+    paginator = Paginator(actions, PAGE_SIZE)
+    number = request.GET.get("page", "1")
+    if not number.isdigit() or not 1 <= int(number) <= max(paginator.num_pages, 1):
+        raise Http404("No such page")
+    return paginator.page(int(number))
 
 
 def action_list(request):
-    actions = Action.objects.published().with_record()
+    try:
+        query = _query(request)
+        actions = find_actions(query).with_record()
+        page = _page(request, actions)
+        facets = facet_counts(query)
+    except QueryError as error:
+        return _bad_query(request, error)
+    published = Action.objects.published()
+    introduction = Introduction.current()
     return render(
         request,
         "public/list.html",
-        {"actions": actions, "updated": actions.aggregate(latest=Max("updated"))["latest"]},
+        {
+            "query": query,
+            "page": page,
+            "facets": facets,
+            "total": published.count(),
+            "updated": published.aggregate(latest=Max("updated"))["latest"],
+            "introduction": introduction.text_for(get_language()) if introduction else "",
+        },
     )
 
 
 def action_detail(request, record_id: str):
     action = get_object_or_404(Action.objects.published().with_record(), record_id=record_id)
-    return render(request, "public/action.html", {"action": action})
+    return render(request, "public/action.html", {"action": action, "query": ActionQuery()})
+
+
+def defender_list(request):
+    defenders = (
+        Defender.objects.annotate(
+            n=Count("actions", filter=Q(actions__in=Action.objects.published()))
+        )
+        .filter(n__gt=0)
+        .order_by("name")
+    )
+    return render(request, "public/defender_list.html", {"defenders": defenders})
+
+
+def defender_detail(request, slug: str):
+    defender = get_object_or_404(Defender, slug=slug)
+    actions = find_actions(ActionQuery(selected={"defender": (slug,)}, sort="oldest"))
+    actions = list(actions.with_record())
+    if not actions:
+        raise Http404("No published action names this defender")
+    return render(
+        request, "public/defender.html", {"defender": defender, "actions": actions}
+    )
+
+
+def mechanism_list(request):
+    mechanisms = (
+        Mechanism.objects.annotate(
+            n=Count("actions", filter=Q(actions__in=Action.objects.published()))
+        )
+        .filter(n__gt=0)
+        .order_by("body", "name")
+    )
+    return render(request, "public/mechanism_list.html", {"mechanisms": mechanisms})
+
+
+def mechanism_detail(request, slug: str):
+    mechanism = get_object_or_404(Mechanism, slug=slug)
+    query = ActionQuery(selected={"mechanism": (slug,)})
+    actions = find_actions(query).with_record()
+    if not actions.exists():
+        raise Http404("No published action of this mechanism")
+    page = _page(request, actions)
+    counts = {f.key: f for f in facet_counts(query)}
+    return render(
+        request,
+        "public/mechanism.html",
+        {"mechanism": mechanism, "page": page, "types": counts["type"], "query": query},
+    )
+
+
+def download(request, format: str):
+    try:
+        query = _query(request)
+        actions = find_actions(query).with_record()
+    except QueryError as error:
+        return _bad_query(request, error)
+    writer = {"csv": csvfile.dumps, "json": jsonfile.dumps}[format]
+    content_type = {"csv": "text/csv", "json": "application/json"}[format]
+    response = HttpResponse(
+        writer(records_of(actions)), content_type=f"{content_type}; charset=utf-8"
+    )
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="un-actions-{stamp}.{format}"'
+    return response

@@ -7,7 +7,7 @@ from django.db import models as db
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from . import models
+from . import models, search
 
 
 class LinkInline(admin.TabularInline):
@@ -77,6 +77,10 @@ class ActionAdmin(admin.ModelAdmin):
         ResponseInline,
         RelatedSourceInline,
     )
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        search.refresh([form.instance.pk])
+
     fieldsets = (
         (None, {"fields": ("record_id", "status", "embargo_until")}),
         (_("When"), {"fields": ("date", "date_text", "published_date")}),
@@ -92,6 +96,7 @@ class ActionAdmin(admin.ModelAdmin):
                     "action",
                     "joint",
                     "summary",
+                    "summary_zh",
                     "languages",
                     "communication_refs",
                 )
@@ -118,49 +123,77 @@ class TermAdmin(admin.ModelAdmin):
     def action_count(self, obj) -> int:
         return obj.action_count
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # A renamed term changes what its actions are found by.
+        search.refresh(
+            models.Action.objects.filter(**{self.action_filter: obj}).values_list("pk", flat=True)
+        )
+
+    action_filter = ""
+
 
 @admin.register(models.Mechanism)
 class MechanismAdmin(TermAdmin):
     list_display = ("name", "body", "retired", "action_count")
     list_filter = ("body", "retired")
+    action_filter = "mechanism_term"
 
     def get_queryset(self, request):
         return admin.ModelAdmin.get_queryset(self, request).annotate(action_count=Count("actions"))
 
 
-admin.site.register(models.Government, TermAdmin)
-admin.site.register(models.Issue, TermAdmin)
+@admin.register(models.Government)
+class GovernmentAdmin(TermAdmin):
+    action_filter = "governments"
+
+
+@admin.register(models.Issue)
+class IssueAdmin(TermAdmin):
+    action_filter = "issues"
 
 
 @admin.register(models.Region)
 class RegionAdmin(TermAdmin):
     list_display = ("name", "position", "retired", "action_count")
+    action_filter = "regions"
 
 
 @admin.register(models.Defender)
 class DefenderAdmin(TermAdmin):
     list_display = ("name", "slug", "action_count")
     list_filter = ()
+    action_filter = "defenders"
+
+
+class PartOfActionAdmin(admin.ModelAdmin):
+    """A document, response or source edited on its own changes its action's search text."""
+
+    autocomplete_fields = ("action",)
+    formfield_overrides = URL_FIELDS
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        search.refresh([obj.action_id])
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        search.refresh([obj.action_id])
 
 
 @admin.register(models.Document)
-class DocumentAdmin(admin.ModelAdmin):
-    formfield_overrides = URL_FIELDS
+class DocumentAdmin(PartOfActionAdmin):
     list_display = ("label", "action")
     search_fields = ("label", "action__record_id")
-    autocomplete_fields = ("action",)
 
 
 @admin.register(models.Response)
-class ResponseAdmin(admin.ModelAdmin):
+class ResponseAdmin(PartOfActionAdmin):
     list_display = ("action", "date", "text")
     search_fields = ("text", "action__record_id")
-    autocomplete_fields = ("action",)
 
 
 @admin.register(models.RelatedSource)
-class RelatedSourceAdmin(admin.ModelAdmin):
-    formfield_overrides = URL_FIELDS
+class RelatedSourceAdmin(PartOfActionAdmin):
     list_display = ("title", "publisher", "kind", "date")
     search_fields = ("title", "publisher", "action__record_id")
-    autocomplete_fields = ("action",)

@@ -1,7 +1,18 @@
 from django.apps import AppConfig
+from django.db import connections
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
 class RecordsConfig(AppConfig):
     name = "unactions.records"
     verbose_name = _("Records")
+
+    def ready(self):
+        post_migrate.connect(install_search_index, sender=self)
+
+
+def install_search_index(sender, using, **kwargs):
+    from .search import install_index
+
+    install_index(connections[using])

@@ -16,7 +16,7 @@ from unactions.formats import extract
 from unactions.formats.errors import Problem, RecordsError
 from unactions.formats.record import ACTION_TYPES, BODIES, Record
 
-from . import models
+from . import models, search
 from .serialize import record_of
 
 
@@ -127,6 +127,9 @@ def _write(action: models.Action, record: Record, terms: _Terms) -> None:
     action.summary = record.summary
     action.languages = list(record.languages)
     action.communication_refs = list(record.communication_refs)
+    action.search_document = search.document(
+        record, action.mechanism_term.name, action.summary_zh
+    )
     is_new = action.pk is None
     action.save()
 

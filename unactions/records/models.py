@@ -85,6 +85,9 @@ class Mechanism(Term):
     class Meta(Term.Meta):
         verbose_name = _("mechanism")
 
+    def get_absolute_url(self) -> str:
+        return reverse("public:mechanism", args=[self.slug])
+
 
 class Government(Term):
     class Meta(Term.Meta):
@@ -122,10 +125,19 @@ class Defender(models.Model):
             self.slug = unique_slug(Defender, self.name)
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self) -> str:
+        return reverse("public:defender", args=[self.slug])
+
 
 class Status(models.TextChoices):
     DRAFT = "draft", _("Draft")
     PUBLISHED = "published", _("Published")
+
+
+class ResponseStatus(models.TextChoices):
+    RECEIVED = "received", _("Response received")
+    NONE = "none", _("No response recorded")
+    NOT_APPLICABLE = "not_applicable", _("Not applicable")
 
 
 class ActionQuerySet(models.QuerySet):
@@ -134,6 +146,23 @@ class ActionQuerySet(models.QuerySet):
         today = today or timezone.localdate()
         return self.filter(status=Status.PUBLISHED).filter(
             models.Q(embargo_until__isnull=True) | models.Q(embargo_until__lte=today)
+        )
+
+    def with_response_status(self) -> ActionQuerySet:
+        """Annotate `response_status`: received, none (an unanswered communication) or
+        not_applicable (an action no government is asked to answer)."""
+        return self.annotate(
+            response_status=models.Case(
+                models.When(
+                    models.Exists(Response.objects.filter(action=models.OuterRef("pk"))),
+                    then=models.Value(ResponseStatus.RECEIVED),
+                ),
+                models.When(
+                    action_type__in=COMMUNICATION_TYPES, then=models.Value(ResponseStatus.NONE)
+                ),
+                default=models.Value(ResponseStatus.NOT_APPLICABLE),
+                output_field=models.CharField(),
+            )
         )
 
     def with_record(self) -> ActionQuerySet:
@@ -173,6 +202,9 @@ class Action(models.Model):
     action = models.CharField(_("action as written"), max_length=500)
     joint = models.BooleanField(_("joint"), default=False)
     summary = models.TextField(_("summary"))
+    summary_zh = models.TextField(
+        _("summary in Chinese"), blank=True, help_text=_("Shown on the Chinese interface.")
+    )
     languages = models.JSONField(_("languages"), default=list, blank=True)
     communication_refs = models.JSONField(_("communication references"), default=list, blank=True)
 
@@ -194,6 +226,9 @@ class Action(models.Model):
     )
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
+    # Folded text of every searchable field (see records/search.py), kept by the loader
+    # and the admin; the full-text indexes of both databases are built on it.
+    search_document = models.TextField(editable=False, default="")
 
     objects = ActionQuerySet.as_manager()
 
@@ -333,3 +368,38 @@ class RelatedSource(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class FullTextField(models.TextField):
+    """The text column of SQLite's FTS5 table, which answers `__match` lookups."""
+
+
+@FullTextField.register_lookup
+class Match(models.Lookup):
+    lookup_name = "match"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} MATCH {rhs}", [*lhs_params, *rhs_params]
+
+
+class ActionSearchEntry(models.Model):
+    """A row of SQLite's full-text index of actions (see records/search.py).
+
+    The FTS5 table is created after migrations, on SQLite only; this model exists so
+    that queries can join it and rank by it.
+    """
+
+    action = models.OneToOneField(
+        Action,
+        primary_key=True,
+        db_column="rowid",
+        on_delete=models.DO_NOTHING,
+        related_name="search_entry",
+    )
+    search_document = FullTextField()
+
+    class Meta:
+        managed = False
+        db_table = "records_action_search"

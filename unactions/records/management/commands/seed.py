@@ -2,7 +2,10 @@ from __future__ import annotations
 
 from importlib.resources import files
 
+from django.db import transaction
+
 from unactions.formats.page import parse_page
+from unactions.public.models import Introduction
 from unactions.records.loader import load_records
 from unactions.records.models import Action
 
@@ -22,5 +25,9 @@ class Command(RecordsCommand):
         if Action.objects.exists():
             self.stdout.write("The database already holds actions; sample data not loaded.")
             return
-        result = load_records(parse_page(SAMPLE.read_text(encoding="utf-8")).records)
+        page = parse_page(SAMPLE.read_text(encoding="utf-8"))
+        with transaction.atomic():
+            result = load_records(page.records)
+            if not Introduction.objects.exists():
+                Introduction.objects.create(text=page.introduction)
         self.stdout.write(f"Sample data loaded: {result.summary()}")

@@ -1,0 +1,59 @@
+"""Template helpers for browsing: URLs that keep the filters, highlighting, languages."""
+
+from __future__ import annotations
+
+from django import template
+from django.urls import translate_url
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from unactions.formats import searchtext
+
+register = template.Library()
+
+
+@register.simple_tag
+def toggle_url(query, key: str, value: str) -> str:
+    """The list's URL with `value` of facet `key` selected, or unselected if it was."""
+    return query.toggled(key, value).querystring() or "?"
+
+
+@register.simple_tag
+def without_url(query, key: str) -> str:
+    return query.without(key).querystring() or "?"
+
+
+@register.simple_tag
+def page_url(query, number: int) -> str:
+    return query.querystring(page=number if number > 1 else None) or "?"
+
+
+@register.filter
+def highlight(text: str, query) -> SafeString:
+    """`text`, escaped, with the words of the search wrapped in <mark>."""
+    terms = searchtext.terms(query.q) if query and query.q else []
+    spans = searchtext.match_spans(text, terms)
+    out, last = [], 0
+    for start, end in spans:
+        out.append(escape(text[last:start]))
+        out.append(f"<mark>{escape(text[start:end])}</mark>")
+        last = end
+    out.append(escape(text[last:]))
+    return mark_safe("".join(out))
+
+
+@register.simple_tag(takes_context=True)
+def language_url(context, language: str) -> str:
+    """This page in another language, with the same filters."""
+    request = context["request"]
+    url = translate_url(request.path, language)
+    query = request.META.get("QUERY_STRING", "")
+    return f"{url}?{query}" if query else url
+
+
+@register.filter
+def summary_in_language(action) -> str:
+    if get_language().startswith("zh") and action.summary_zh:
+        return action.summary_zh
+    return action.summary

@@ -1,0 +1,142 @@
+"""Full-text search of actions: SQLite's FTS5 or PostgreSQL's own, behind one interface.
+
+Both index `Action.search_document`, the folded text of the searchable fields (see
+formats/searchtext.py): summary (English and Chinese), mechanism, action, issues,
+defenders, governments, regions, communication references and related sources.
+
+- SQLite: an external-content FTS5 table kept in step by triggers, ranked by bm25.
+- PostgreSQL: a GIN index on to_tsvector('simple', search_document), ranked by ts_rank.
+
+`install_index` creates either after every migration (a table rebuild by a later
+migration on SQLite would drop the triggers; this puts them back and reindexes).
+"""
+
+from __future__ import annotations
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connections
+from django.db.models import F, FloatField, QuerySet
+from django.db.models.expressions import RawSQL
+
+from unactions.formats import searchtext
+
+from unactions.formats.record import Record
+
+from .models import Action
+from .serialize import record_of
+
+FTS_TABLE = "records_action_search"
+
+
+def document(record: Record, mechanism_name: str, summary_zh: str = "") -> str:
+    """The text to index for an action with this record."""
+    sources = [
+        " ".join(filter(None, (s.publisher, s.kind, s.title, s.outlet)))
+        for s in record.related_sources
+    ]
+    return searchtext.index_text(
+        record.summary,
+        summary_zh,
+        record.mechanism,
+        mechanism_name,
+        record.action,
+        *record.issues,
+        *record.governments,
+        *record.regions,
+        *record.defenders,
+        *record.communication_refs,
+        *sources,
+    )
+
+
+def document_for(action: Action) -> str:
+    """The text to index for a stored action (fetched `with_record()`)."""
+    return document(record_of(action), action.mechanism_term.name, action.summary_zh)
+
+
+def refresh(action_ids) -> None:
+    """Recompute the indexed text of these actions after their fields or links changed."""
+    for action in Action.objects.with_record().filter(pk__in=list(action_ids)):
+        document = document_for(action)
+        if document != action.search_document:
+            Action.objects.filter(pk=action.pk).update(search_document=document)
+
+
+def search(queryset: QuerySet, query: str) -> QuerySet:
+    """The actions of `queryset` that contain every word of `query`."""
+    terms = searchtext.terms(query)
+    if not terms:
+        return queryset
+    if connections[queryset.db].vendor == "postgresql":
+        return queryset.annotate(search_vector=_vector()).filter(
+            search_vector=SearchQuery(searchtext.tsquery(terms), search_type="raw", config="simple")
+        )
+    return queryset.filter(search_entry__search_document__match=searchtext.fts5_query(terms))
+
+
+def order_by_relevance(queryset: QuerySet, query: str) -> QuerySet:
+    """`search(queryset, query)`, best matches first (newest first among equals)."""
+    terms = searchtext.terms(query)
+    if not terms:
+        return queryset.order_by("-date", "pk")
+    matches = search(queryset, query)
+    if connections[queryset.db].vendor == "postgresql":
+        rank = SearchRank(
+            F("search_vector"),
+            SearchQuery(searchtext.tsquery(terms), search_type="raw", config="simple"),
+        )
+    else:
+        # bm25() is lower for better matches.
+        rank = RawSQL(f"-bm25({FTS_TABLE})", (), output_field=FloatField())
+    return matches.annotate(rank=rank).order_by("-rank", "-date", "pk")
+
+
+def _vector() -> SearchVector:
+    return SearchVector("search_document", config="simple")
+
+
+_SQLITE_INDEX = [
+    f"""CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(
+        search_document, content='records_action', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 2')""",
+    f"""CREATE TRIGGER IF NOT EXISTS records_action_search_insert AFTER INSERT ON records_action
+    BEGIN
+        INSERT INTO {FTS_TABLE}(rowid, search_document) VALUES (new.id, new.search_document);
+    END""",
+    f"""CREATE TRIGGER IF NOT EXISTS records_action_search_delete AFTER DELETE ON records_action
+    BEGIN
+        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_document)
+        VALUES ('delete', old.id, old.search_document);
+    END""",
+    f"""CREATE TRIGGER IF NOT EXISTS records_action_search_update
+    AFTER UPDATE OF search_document ON records_action
+    BEGIN
+        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_document)
+        VALUES ('delete', old.id, old.search_document);
+        INSERT INTO {FTS_TABLE}(rowid, search_document) VALUES (new.id, new.search_document);
+    END""",
+]
+_SQLITE_TRIGGERS = (
+    "records_action_search_insert",
+    "records_action_search_delete",
+    "records_action_search_update",
+)
+_POSTGRES_INDEX = """CREATE INDEX IF NOT EXISTS records_action_search_gin ON records_action
+    USING gin (to_tsvector('simple'::regconfig, COALESCE(search_document, '')))"""
+
+
+def install_index(connection) -> None:
+    """Create the full-text index of the connection's database if it is missing."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN (%s, %s, %s)",
+                _SQLITE_TRIGGERS,
+            )
+            if cursor.fetchone()[0] == len(_SQLITE_TRIGGERS):
+                return
+            for statement in _SQLITE_INDEX:
+                cursor.execute(statement)
+            cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+        elif connection.vendor == "postgresql":
+            cursor.execute(_POSTGRES_INDEX)
