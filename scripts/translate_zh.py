@@ -116,8 +116,7 @@ ZH = {
     "Region": "地区",
     "Government addressed": "致函政府",
     "Defender named": "提及的人权捍卫者",
-    "%(site_name)s: a record of what UN human rights mechanisms do about human rights defenders.":
-        "%(site_name)s：记录联合国人权机制就人权捍卫者采取的行动。",
+    "%(site_name)s: a record of what UN human rights mechanisms do about human rights defenders.": "%(site_name)s：记录联合国人权机制就人权捍卫者采取的行动。",
 }
 
 
@@ -134,8 +133,13 @@ def fill(text: str) -> str:
                 key = "".join(re.findall(r'^"(.*)"$', block.group(1), re.M))
         value = ZH.get(key.replace('\\"', '"'))
         if value:
-            value = value.replace('"', '\\"')
-            entry = re.sub(r'^msgstr(\[0\])? ".*"$', lambda m: f'msgstr{m.group(1) or ""} "{value}"', entry, flags=re.M)
+            quoted = value.replace('"', '\\"')
+            entry = re.sub(
+                r'^msgstr(\[0\])? ".*"$',
+                lambda m, quoted=quoted: f'msgstr{m.group(1) or ""} "{quoted}"',
+                entry,
+                flags=re.M,
+            )
             entry = entry.replace("#, fuzzy\n", "")
         # Chinese has one plural form.
         entry = re.sub(r'^msgstr\[[1-9]\] ".*"\n?', "", entry, flags=re.M).rstrip("\n")
@@ -146,5 +150,7 @@ def fill(text: str) -> str:
 
 if __name__ == "__main__":
     PO.write_text(fill(PO.read_text(encoding="utf-8")), encoding="utf-8")
-    subprocess.run(["msgfmt", "--check-format", "-o", str(PO.with_suffix(".mo")), str(PO)], check=True)
+    subprocess.run(
+        ["msgfmt", "--check-format", "-o", str(PO.with_suffix(".mo")), str(PO)], check=True
+    )
     print(f"compiled {PO.with_suffix('.mo')}")

@@ -34,7 +34,9 @@ def _postgres_unreachable() -> str | None:
         ).close()
     except psycopg.Error as error:
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else error
-        return f"PostgreSQL at {parts.hostname}:{parts.port or 5432} is not reachable ({first_line})"
+        return (
+            f"PostgreSQL at {parts.hostname}:{parts.port or 5432} is not reachable ({first_line})"
+        )
     return None
 
 

@@ -6,13 +6,24 @@ import pytest
 
 from unactions.records import models
 
-MODELS = ["action", "mechanism", "government", "issue", "region", "defender", "document",
-          "response", "relatedsource"]
+MODELS = [
+    "action",
+    "mechanism",
+    "government",
+    "issue",
+    "region",
+    "defender",
+    "document",
+    "response",
+    "relatedsource",
+]
 
 
 @pytest.fixture
 def editor_client(client, seeded, django_user_model):
-    user = django_user_model.objects.create_superuser("admin", "admin@example.org", "pw-long-enough-1")
+    user = django_user_model.objects.create_superuser(
+        "admin", "admin@example.org", "pw-long-enough-1"
+    )
     client.force_login(user)
     return client
 

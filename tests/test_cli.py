@@ -18,9 +18,7 @@ pytestmark = pytest.mark.filterwarnings("ignore")
 @pytest.fixture
 def run(tmp_path):
     """Run `unactions ARGS` in tmp_path against a SQLite file there."""
-    env = {
-        k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "SECRET_KEY")
-    }
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "SECRET_KEY")}
     env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'db' / 'tracker.sqlite3'}"
     env["UNACTIONS_DATA_DIR"] = str(tmp_path)
 
@@ -63,7 +61,10 @@ def test_import_creates_then_reports_unchanged(run, seed_file):
 
 def test_import_dry_run_stores_nothing(run, seed_file):
     result = run("import", "--dry-run", str(seed_file))
-    assert result.stdout.strip() == "Dry run, nothing stored: would be 22 created, 0 updated, 0 unchanged"
+    assert (
+        result.stdout.strip()
+        == "Dry run, nothing stored: would be 22 created, 0 updated, 0 unchanged"
+    )
     assert json.loads(run("export").stdout) == []
 
 
@@ -106,7 +107,10 @@ def test_malformed_page_imports_nothing(run, tmp_path, seed_file):
         (("import", "missing.txt"), "missing.txt: no such file"),
         (("parse",), "the following arguments are required: file"),
         (("export", "--format", "xml"), "invalid choice: 'xml'"),
-        (("export", "--output", "/no/such/folder/x.json"), "the folder /no/such/folder does not exist"),
+        (
+            ("export", "--output", "/no/such/folder/x.json"),
+            "the folder /no/such/folder does not exist",
+        ),
         (("frobnicate",), "Unknown command: 'frobnicate'"),
     ],
 )

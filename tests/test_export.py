@@ -37,11 +37,18 @@ def test_export_lists_newest_first_in_page_order(seeded, seed_records):
 
 def test_export_keeps_lists_in_source_order(seeded):
     cerd = json.loads(export_json())[2]
-    assert cerd["issues"] == ["racial discrimination", "xinjiang", "tibet", "enabling environment for ngos"]
+    assert cerd["issues"] == [
+        "racial discrimination",
+        "xinjiang",
+        "tibet",
+        "enabling environment for ngos",
+    ]
 
 
 def test_csv_export_has_a_row_per_action(seeded):
-    rows = list(csv.DictReader(io.StringIO(csvfile.dumps(records_of(models.Action.objects.with_record())))))
+    rows = list(
+        csv.DictReader(io.StringIO(csvfile.dumps(records_of(models.Action.objects.with_record()))))
+    )
     assert len(rows) == 22
     assert tuple(rows[0]) == SCHEMA_KEYS
     assert rows[1]["defenders"] == "Qin Yongpei; Chang Weiping"

@@ -29,18 +29,33 @@ def test_body_of(mechanism, body):
     [
         ("Press Release", "special_procedures", "press_release"),
         ("Press Briefing", "ohchr", "press_briefing"),
-        ("Joint allegation letter sent to the Chinese government", "special_procedures",
-         "allegation_letter"),
-        ("Joint urgent appeal sent to the Chinese government", "special_procedures",
-         "urgent_appeal"),
-        ("Joint letter to the Chinese and Hong Kong governments", "special_procedures",
-         "other_letter"),
+        (
+            "Joint allegation letter sent to the Chinese government",
+            "special_procedures",
+            "allegation_letter",
+        ),
+        (
+            "Joint urgent appeal sent to the Chinese government",
+            "special_procedures",
+            "urgent_appeal",
+        ),
+        (
+            "Joint letter to the Chinese and Hong Kong governments",
+            "special_procedures",
+            "other_letter",
+        ),
         ("Opinion", "special_procedures", "opinion"),
         ("Joint statement by governments", "unga_third_committee", "joint_statement"),
-        ("Evaluation of China’s follow-up report on the Committee’s concluding observations",
-         "treaty_body", "follow_up_review"),
-        ("Concluding observations on the third periodic report", "treaty_body",
-         "concluding_observations"),
+        (
+            "Evaluation of China’s follow-up report on the Committee’s concluding observations",
+            "treaty_body",
+            "follow_up_review",
+        ),
+        (
+            "Concluding observations on the third periodic report",
+            "treaty_body",
+            "concluding_observations",
+        ),
         ("Something else entirely", "other", "other"),
     ],
 )
@@ -53,8 +68,10 @@ def test_action_type_of(action, body, action_type):
     [
         ("Joint allegation letter sent to the Chinese government", ["China"]),
         ("Joint letter sent to the Chinese and Hong Kong governments", ["China", "Hong Kong"]),
-        ("Joint allegation letter sent to the Chinese and Papua New Guinea governments",
-         ["China", "Papua New Guinea"]),
+        (
+            "Joint allegation letter sent to the Chinese and Papua New Guinea governments",
+            ["China", "Papua New Guinea"],
+        ),
         ("Joint statement by governments", []),
         ("Press Release", []),
     ],
@@ -73,15 +90,24 @@ def test_issues_are_split_trimmed_and_lower_cased():
 @pytest.mark.parametrize(
     "mechanism, named",
     [
-        ("UN Special Rapporteur on the situation of HRDs",
-         "Special Rapporteur on the situation of human rights defenders"),
-        ("Special Procedures (six mandates, including the Special Rapporteur on human rights "
-         "defenders)", "Special Rapporteur on the situation of human rights defenders"),
+        (
+            "UN Special Rapporteur on the situation of HRDs",
+            "Special Rapporteur on the situation of human rights defenders",
+        ),
+        (
+            "Special Procedures (six mandates, including the Special Rapporteur on human rights "
+            "defenders)",
+            "Special Rapporteur on the situation of human rights defenders",
+        ),
         ("Special Procedures (30 mandates representing 50 experts)", "Special Procedures"),
-        ("Special Procedures – Working Group on Arbitrary Detention",
-         "Working Group on Arbitrary Detention"),
-        ("Committee on the Elimination of Racial Discrimination (CERD)",
-         "Committee on the Elimination of Racial Discrimination (CERD)"),
+        (
+            "Special Procedures – Working Group on Arbitrary Detention",
+            "Working Group on Arbitrary Detention",
+        ),
+        (
+            "Committee on the Elimination of Racial Discrimination (CERD)",
+            "Committee on the Elimination of Racial Discrimination (CERD)",
+        ),
     ],
 )
 def test_named_mechanism(mechanism, named):
@@ -104,13 +130,20 @@ def test_regions_of(texts, regions):
 @pytest.mark.parametrize(
     "summary, defenders",
     [
-        ("detention of human rights defender Guo Quan and the enforced disappearance another "
-         "defender Xu Zhiyong, as a reprisal", ["Guo Quan", "Xu Zhiyong"]),
+        (
+            "detention of human rights defender Guo Quan and the enforced disappearance another "
+            "defender Xu Zhiyong, as a reprisal",
+            ["Guo Quan", "Xu Zhiyong"],
+        ),
         ("detention of Mr. A-Nya Sengdra, a minority human rights defender", ["A-Nya Sengdra"]),
-        ("his association with Gao Zhisheng, a human rights lawyer whose fate is unknown",
-         ["Gao Zhisheng"]),
-        ("human rights defenders Ding Jiaxi, Zhang Zhongshun and Dai Zhenya, who were arrested",
-         ["Ding Jiaxi", "Zhang Zhongshun", "Dai Zhenya"]),
+        (
+            "his association with Gao Zhisheng, a human rights lawyer whose fate is unknown",
+            ["Gao Zhisheng"],
+        ),
+        (
+            "human rights defenders Ding Jiaxi, Zhang Zhongshun and Dai Zhenya, who were arrested",
+            ["Ding Jiaxi", "Zhang Zhongshun", "Dai Zhenya"],
+        ),
         ("UN Human Rights chief Michelle Bachelet indicated", []),
         ("the criminal prosecution of 15 pro-democracy activists who participated", []),
         ("persecution of human rights defenders. The experts", []),

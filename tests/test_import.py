@@ -15,8 +15,15 @@ def test_it_stores_every_record(seeded):
     assert models.Action.objects.count() == 22
     assert models.Defender.objects.count() == 15
     action = models.Action.objects.get(record_id="2020-12-04-chn-20-2020")
-    assert action.mechanism_term.name == "Special Rapporteur on the situation of human rights defenders"
-    assert action.issue_names() == ["arbitrary detention", "enforced disappearance", "human rights lawyers"]
+    assert (
+        action.mechanism_term.name
+        == "Special Rapporteur on the situation of human rights defenders"
+    )
+    assert action.issue_names() == [
+        "arbitrary detention",
+        "enforced disappearance",
+        "human rights lawyers",
+    ]
     assert action.response.date.isoformat() == "2020-12-28"
     assert [s.title for s in action.related_sources.all()][0].startswith("Police seek")
 
@@ -54,7 +61,10 @@ def test_a_bad_record_stores_nothing(db, seed_records):
     seed_records[5].action_type = "tweet"
     with pytest.raises(RecordsError) as caught:
         load_records(seed_records)
-    assert "record 6 (2020-08-13-special-procedures-allegation-letter): unknown action_type 'tweet'" in str(caught.value)
+    assert (
+        "record 6 (2020-08-13-special-procedures-allegation-letter): unknown action_type 'tweet'"
+        in str(caught.value)
+    )
     assert models.Action.objects.count() == 0
 
 

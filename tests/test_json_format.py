@@ -21,12 +21,18 @@ def test_it_reads_what_it_writes(seed_records):
 @pytest.mark.parametrize(
     "change, message",
     [
-        (lambda r: r.update(date="4 Dec"), "record 2 (2020-12-04-chn-20-2020): 'date' must be a date written YYYY-MM-DD"),
+        (
+            lambda r: r.update(date="4 Dec"),
+            "record 2 (2020-12-04-chn-20-2020): 'date' must be a date written YYYY-MM-DD",
+        ),
         (lambda r: r.pop("summary"), "record 2 (2020-12-04-chn-20-2020): missing key 'summary'"),
         (lambda r: r.update(colour="red"), "unknown key 'colour'"),
         (lambda r: r.update(issues="torture"), "'issues' must be a list of strings"),
         (lambda r: r.update(joint="yes"), "'joint' must be true or false"),
-        (lambda r: r["response"].update(date="2020-13-01"), "'response.date': '2020-13-01' is not a real date"),
+        (
+            lambda r: r["response"].update(date="2020-13-01"),
+            "'response.date': '2020-13-01' is not a real date",
+        ),
         (lambda r: r["related_sources"][1].pop("title"), "missing key 'related_sources[1].title'"),
     ],
 )

@@ -103,9 +103,7 @@ class TestLayouts:
         assert record.id == "2020-12-04-chn-20-2020"
 
     def test_adopted_and_published_dates(self):
-        record = one(
-            entry(Date="Date: |\nAdopted on 1 May 2020, published on 2 September 2020 |")
-        )
+        record = one(entry(Date="Date: |\nAdopted on 1 May 2020, published on 2 September 2020 |"))
         assert record.date == dt.date(2020, 5, 1)
         assert record.published_date == dt.date(2020, 9, 2)
         assert record.date_text == "Adopted on 1 May 2020, published on 2 September 2020"
@@ -241,7 +239,9 @@ class TestMalformedInput:
 
     def test_impossible_date(self):
         message = self.error(entry(Date="Date: | 31 February 2020 |"))
-        assert "line 1, entry 1 (31 February 2020): '31 February 2020' is not a real date" in message
+        assert (
+            "line 1, entry 1 (31 February 2020): '31 February 2020' is not a real date" in message
+        )
 
     def test_unknown_field(self):
         message = self.error(entry(Action="Action: | Press Release |\nOutcome: | Released |"))

@@ -26,13 +26,24 @@ def test_it_lists_newest_first(client, seeded):
 
 def test_it_shows_every_field_of_the_page(client, seeded):
     html = client.get("/").content.decode()
-    for label in ("Date", "Mechanism", "Action", "Issues", "Summary", "Text",
-                  "Response by government", "Related sources"):
+    for label in (
+        "Date",
+        "Mechanism",
+        "Action",
+        "Issues",
+        "Summary",
+        "Text",
+        "Response by government",
+        "Related sources",
+    ):
         assert f"<dt>{label}</dt>" in html
     assert "Adopted on 1 May 2020, published on 2 September 2020" in html
     assert "CHN 20/2020 (English)" in html
     assert "Response received on 28 December 2020 (Chinese and English)" in html
-    assert "Front Line Defenders, Op-Ed: What the new Chinese security law means for Hong Kong, Al Jazeera" in html
+    assert (
+        "Front Line Defenders, Op-Ed: What the new Chinese security law means for Hong Kong, Al Jazeera"
+        in html
+    )
 
 
 def test_each_action_has_a_permalink(client, seeded):

@@ -64,17 +64,13 @@ def terms(query: str) -> list[Term]:
 
 def fts5_query(query_terms: list[Term]) -> str:
     """An FTS5 MATCH expression: every term must appear; words match as prefixes."""
-    parts = [
-        '"%s"' % " ".join(t.characters) if t.cjk else '"%s"*' % t.text for t in query_terms
-    ]
+    parts = ['"%s"' % " ".join(t.characters) if t.cjk else '"%s"*' % t.text for t in query_terms]
     return " AND ".join(parts)
 
 
 def tsquery(query_terms: list[Term]) -> str:
     """The PostgreSQL to_tsquery expression for the same search."""
-    parts = [
-        "(%s)" % " <-> ".join(t.characters) if t.cjk else f"{t.text}:*" for t in query_terms
-    ]
+    parts = ["(%s)" % " <-> ".join(t.characters) if t.cjk else f"{t.text}:*" for t in query_terms]
     return " & ".join(parts)
 
 

@@ -86,9 +86,7 @@ def defender_detail(request, slug: str):
     actions = list(actions.with_record())
     if not actions:
         raise Http404("No published action names this defender")
-    return render(
-        request, "public/defender.html", {"defender": defender, "actions": actions}
-    )
+    return render(request, "public/defender.html", {"defender": defender, "actions": actions})
 
 
 def mechanism_list(request):

@@ -77,6 +77,7 @@ class ActionAdmin(admin.ModelAdmin):
         ResponseInline,
         RelatedSourceInline,
     )
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         search.refresh([form.instance.pk])

@@ -127,9 +127,7 @@ def _write(action: models.Action, record: Record, terms: _Terms) -> None:
     action.summary = record.summary
     action.languages = list(record.languages)
     action.communication_refs = list(record.communication_refs)
-    action.search_document = search.document(
-        record, action.mechanism_term.name, action.summary_zh
-    )
+    action.search_document = search.document(record, action.mechanism_term.name, action.summary_zh)
     is_new = action.pk is None
     action.save()
 

@@ -283,9 +283,7 @@ def find_actions(query: ActionQuery, queryset: QuerySet | None = None) -> QueryS
     actions = filter_actions(query, queryset)
     sort = query.effective_sort
     if sort == "relevance" and query.q:
-        actions = search.order_by_relevance(
-            filter_actions(replace(query, q=""), queryset), query.q
-        )
+        actions = search.order_by_relevance(filter_actions(replace(query, q=""), queryset), query.q)
     elif sort == "oldest":
         actions = actions.order_by("date", "pk")
     else:

@@ -19,7 +19,6 @@ from django.db.models import F, FloatField, QuerySet
 from django.db.models.expressions import RawSQL
 
 from unactions.formats import searchtext
-
 from unactions.formats.record import Record
 
 from .models import Action
@@ -130,7 +129,8 @@ def install_index(connection) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute(
-                "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN (%s, %s, %s)",
+                "SELECT count(*) FROM sqlite_master "
+                "WHERE type = 'trigger' AND name IN (%s, %s, %s)",
                 _SQLITE_TRIGGERS,
             )
             if cursor.fetchone()[0] == len(_SQLITE_TRIGGERS):
