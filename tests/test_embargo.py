@@ -1,0 +1,104 @@
+"""Drafts and embargoed actions stay off every public surface until their day comes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+import time_machine
+
+from tests.factories import create_action
+from unactions.records import models
+
+EMBARGO = dt.date(2026, 12, 10)
+
+
+@pytest.fixture
+def embargoed(seeded):
+    action = create_action(
+        id="2026-10-11-chn-9-2026",
+        date=dt.date(2026, 10, 11),
+        date_text="11 October 2026",
+        mechanism="Working Group on Enforced or Involuntary Disappearances",
+        action_type="urgent_appeal",
+        action="Urgent appeal sent to the Chinese government",
+        governments=["China"],
+        issues=["incommunicado confinement"],
+        summary="The experts raised the secret detention of human rights defender Lin Qiaoyu.",
+        defenders=["Lin Qiaoyu"],
+        communication_refs=["CHN 9/2026"],
+    )
+    models.Action.objects.filter(pk=action.pk).update(embargo_until=EMBARGO)
+    return action
+
+
+def surfaces(client) -> dict[str, str]:
+    """What each public surface shows, as text."""
+    pages = {
+        "list": "/",
+        "facet counts": "/?type=urgent_appeal",
+        "search": "/?q=Qiaoyu",
+        "chinese list": "/zh-hans/",
+        "permalink": "/actions/2026-10-11-chn-9-2026/",
+        "defender page": "/defenders/lin-qiaoyu/",
+        "defender list": "/defenders/",
+        "mechanism page": "/mechanisms/working-group-on-enforced-or-involuntary-disappearances/",
+        "mechanism list": "/mechanisms/",
+        "csv download": "/actions.csv",
+        "json download": "/actions.json",
+        "sitemap": "/sitemap.xml",
+    }
+    shown = {}
+    for name, url in pages.items():
+        response = client.get(url)
+        # A 404 page repeats the address asked for (in its language link), nothing more.
+        shown[name] = "404" if response.status_code == 404 else response.content.decode()
+    return shown
+
+
+def leaks(client) -> list[str]:
+    needles = (
+        "Lin Qiaoyu",
+        "lin-qiaoyu",
+        "2026-10-11-chn-9-2026",
+        "Enforced or Involuntary",
+        "incommunicado confinement",
+    )
+    return [name for name, text in surfaces(client).items() if any(n in text for n in needles)]
+
+
+def test_before_the_embargo_nothing_shows(client, embargoed):
+    with time_machine.travel(dt.datetime(2026, 12, 9, 23, 59, tzinfo=dt.UTC), tick=False):
+        assert leaks(client) == []
+        assert client.get("/actions/2026-10-11-chn-9-2026/").status_code == 404
+        assert client.get("/defenders/lin-qiaoyu/").status_code == 404
+        assert "3 actions found" in client.get("/?type=urgent_appeal").content.decode()
+        assert len(json.loads(client.get("/actions.json").content)) == 22
+
+
+def test_on_the_embargo_day_it_is_published_by_itself(client, embargoed):
+    with time_machine.travel(dt.datetime(2026, 12, 10, 0, 1, tzinfo=dt.UTC), tick=False):
+        assert sorted(leaks(client)) == sorted(
+            [
+                "list",
+                "facet counts",
+                "search",
+                "chinese list",
+                "permalink",
+                "defender page",
+                "defender list",
+                "mechanism page",
+                "mechanism list",
+                "csv download",
+                "json download",
+                "sitemap",
+            ]
+        )
+        assert "4 actions found" in client.get("/?type=urgent_appeal").content.decode()
+
+
+def test_a_draft_never_shows_whatever_the_date(client, embargoed):
+    models.Action.objects.filter(pk=embargoed.pk).update(status="draft", embargo_until=None)
+    with time_machine.travel(dt.datetime(2030, 1, 1, tzinfo=dt.UTC), tick=False):
+        assert leaks(client) == []
