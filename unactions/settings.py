@@ -15,6 +15,8 @@ ALLOWED_HOSTS         comma-separated host names the site answers to
                       (default: 127.0.0.1,localhost)
 UNACTIONS_SITE_NAME   the name shown on every page (default: UN Actions Tracker)
 STATIC_ROOT           folder `unactions collectstatic` fills for production serving
+AXES_FAILURE_LIMIT    failed logins before a user name is locked out from an address (5)
+AXES_COOLOFF_HOURS    how long such a lockout lasts, in hours (1)
 """
 
 from __future__ import annotations
@@ -60,8 +62,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "axes",
     "unactions.records",
     "unactions.public",
+    "unactions.editors",
 ]
 
 MIDDLEWARE = [
@@ -75,7 +79,22 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "unactions.public.middleware.PrivacyHeadersMiddleware",
+    # Last, as django-axes asks: it turns locked-out logins into a clear refusal.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Login is rate-limited against password guessing: after AXES_FAILURE_LIMIT failed
+# attempts for one user name from one address, that pair is locked out for
+# AXES_COOLOFF_HOURS hours (a successful login resets the count).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
 
 ROOT_URLCONF = "unactions.urls"
 

@@ -1,21 +1,14 @@
-"""Records as CSV, one row per action, for spreadsheets.
-
-Columns are the record schema's keys in its order. Lists of names are joined with "; ";
-the nested `documents`, `response` and `related_sources` are JSON text in their cells so
-that nothing is lost.
-"""
+"""Records as CSV, one row per action, for spreadsheets (see table.py for the columns)."""
 
 from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Iterable
 
+from .errors import Problem, RecordsError
 from .record import SCHEMA_KEYS, Record
-
-LIST_SEPARATOR = "; "
-NESTED = ("documents", "response", "related_sources")
+from .table import check_header, records_of_rows, row_of
 
 
 def dumps(records: Iterable[Record]) -> str:
@@ -23,17 +16,19 @@ def dumps(records: Iterable[Record]) -> str:
     writer = csv.DictWriter(out, fieldnames=SCHEMA_KEYS, lineterminator="\n")
     writer.writeheader()
     for record in records:
-        writer.writerow({key: _cell(key, value) for key, value in record.to_dict().items()})
+        writer.writerow(row_of(record))
     return out.getvalue()
 
 
-def _cell(key: str, value) -> str:
-    if value is None:
-        return ""
-    if key in NESTED:
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, list):
-        return LIST_SEPARATOR.join(value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
+def loads(text: str) -> list[Record]:
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        check_header(reader.fieldnames or [])
+        rows = []
+        for row in reader:
+            if None in row:
+                raise RecordsError([Problem("more cells than columns", line=reader.line_num)])
+            rows.append((reader.line_num, row))
+    except csv.Error as error:
+        raise RecordsError([Problem(f"not valid CSV ({error})", line=reader.line_num)]) from None
+    return records_of_rows(rows)

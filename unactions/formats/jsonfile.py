@@ -37,12 +37,20 @@ def loads(text: str) -> list[Record]:
         if isinstance(item, dict) and isinstance(item.get("id"), str):
             where += f" ({item['id']})"
         try:
-            records.append(_record(item))
-        except _FieldError as error:
-            problems.append(Problem(str(error), entry=where))
+            records.append(record_from_dict(item, where))
+        except RecordsError as error:
+            problems.extend(error.problems)
     if problems:
         raise RecordsError(problems)
     return records
+
+
+def record_from_dict(item: Any, where: str) -> Record:
+    """One record from its JSON object; RecordsError names `where` and the key at fault."""
+    try:
+        return _record(item)
+    except _FieldError as error:
+        raise RecordsError([Problem(str(error), entry=where)]) from None
 
 
 class _FieldError(ValueError):

@@ -1,13 +1,28 @@
-"""Django admin for every stored model, so an editor can fix a record today."""
+"""The editors' interface: Django admin for every stored model.
+
+Editors create and correct actions with everything they hold in one form, with
+autocomplete from the vocabularies and defenders (and a "+" to add a new one inline).
+Every save is a version in the action's history; a save over someone else's newer save
+is refused with what they changed. Admins rename, merge and retire vocabulary terms and
+recover deleted actions. Roles and their permissions: records/roles.py.
+"""
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models as db
 from django.db.models import Count
+from django.shortcuts import render
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from . import models, search
+from unactions.editors import views as editor_views
+from unactions.editors.forms import ActionForm, MergeForm
+
+from . import history, models, search, vocabulary
+
+# Links typed without a scheme are taken as https, as Django 6 will do.
+URL_FIELDS = {db.URLField: {"assume_scheme": "https"}}
 
 
 class LinkInline(admin.TabularInline):
@@ -39,10 +54,6 @@ class DefenderInline(LinkInline):
     verbose_name_plural = _("defenders named")
 
 
-# Links typed without a scheme are taken as https, as Django 6 will do.
-URL_FIELDS = {db.URLField: {"assume_scheme": "https"}}
-
-
 class DocumentInline(admin.TabularInline):
     model = models.Document
     extra = 0
@@ -62,12 +73,14 @@ class RelatedSourceInline(admin.TabularInline):
 
 @admin.register(models.Action)
 class ActionAdmin(admin.ModelAdmin):
-    list_display = ("date", "mechanism_term", "action", "status", "embargo_until")
+    form = ActionForm
+    change_list_template = "editors/action_change_list.html"
+    list_display = ("date", "mechanism_term", "action", "publication_state", "updated")
     list_filter = ("status", "body", "action_type", "mechanism_term")
     search_fields = ("record_id", "summary", "action", "mechanism")
     date_hierarchy = "date"
     autocomplete_fields = ("mechanism_term",)
-    readonly_fields = ("created", "updated")
+    readonly_fields = ("created", "updated", "revision")
     inlines = (
         GovernmentInline,
         IssueInline,
@@ -77,13 +90,8 @@ class ActionAdmin(admin.ModelAdmin):
         ResponseInline,
         RelatedSourceInline,
     )
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        search.refresh([form.instance.pk])
-
     fieldsets = (
-        (None, {"fields": ("record_id", "status", "embargo_until")}),
+        (None, {"fields": ("record_id", "status", "embargo_until", "base_revision")}),
         (_("When"), {"fields": ("date", "date_text", "published_date")}),
         (
             _("Who and what"),
@@ -103,8 +111,60 @@ class ActionAdmin(admin.ModelAdmin):
                 )
             },
         ),
-        (_("Record keeping"), {"fields": ("created", "updated")}),
+        (_("Record keeping"), {"fields": ("created", "updated", "revision")}),
     )
+
+    @admin.display(description=_("state"))
+    def publication_state(self, obj) -> str:
+        return obj.publication_state
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("import/", view(editor_views.import_actions), name="records_action_import"),
+            path(
+                "export/<str:format>/",
+                view(editor_views.export_actions),
+                name="records_action_export",
+            ),
+            path("deleted/", view(editor_views.deleted_actions), name="records_action_recover"),
+            path(
+                "deleted/<int:version_id>/recover/",
+                view(editor_views.recover_action),
+                name="records_action_recover_one",
+            ),
+            path(
+                "<path:object_id>/revert/<int:version_id>/",
+                view(editor_views.revert_action),
+                name="records_action_revert",
+            ),
+            *super().get_urls(),
+        ]
+
+    def history_view(self, request, object_id, extra_context=None):
+        return editor_views.action_history(request, object_id)
+
+    def save_model(self, request, obj, form, change):
+        obj.revision = (
+            models.Action.objects.filter(pk=obj.pk).values_list("revision", flat=True).first() or 0
+        ) + 1
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        search.refresh([form.instance.pk])
+        history.record_version(
+            form.instance,
+            models.ActionVersion.Kind.UPDATED if change else models.ActionVersion.Kind.CREATED,
+            user=request.user,
+        )
+
+    def delete_model(self, request, obj):
+        history.delete_with_history(obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for action in queryset:
+            history.delete_with_history(action, user=request.user)
 
 
 class TermAdmin(admin.ModelAdmin):
@@ -112,74 +172,118 @@ class TermAdmin(admin.ModelAdmin):
     list_filter = ("retired",)
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
+    actions = ("merge_terms", "retire_terms", "reinstate_terms")
+    action_count_field = "action_links"
 
     def get_queryset(self, request):
         return (
             super()
             .get_queryset(request)
-            .annotate(action_count=Count("action_links", distinct=True))
+            .annotate(action_count=Count(self.action_count_field, distinct=True))
         )
 
     @admin.display(description=_("actions"), ordering="action_count")
     def action_count(self, obj) -> int:
         return obj.action_count
 
+    def get_search_results(self, request, queryset, search_term):
+        # Retired terms stay on old records but are not offered for new ones.
+        results, distinct = super().get_search_results(request, queryset, search_term)
+        if request.path.endswith("/autocomplete/") and hasattr(self.model, "retired"):
+            results = results.filter(retired=False)
+        return results, distinct
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        # A renamed term changes what its actions are found by.
-        search.refresh(
-            models.Action.objects.filter(**{self.action_filter: obj}).values_list("pk", flat=True)
+        if change and "name" in form.changed_data:
+            vocabulary.actions_changed(
+                vocabulary.actions_using([obj]),
+                user=request.user,
+                comment=f"{obj._meta.verbose_name} renamed to {obj}",
+            )
+
+    @admin.action(description=_("Merge the selected terms into one"), permissions=["delete"])
+    def merge_terms(self, request, queryset):
+        terms = list(queryset)
+        if len(terms) < 2:
+            self.message_user(request, _("Select two terms or more to merge."), messages.WARNING)
+            return None
+        form = MergeForm(request.POST if "into" in request.POST else None, terms=terms)
+        if form.is_valid():
+            keep = next(t for t in terms if str(t.pk) == form.cleaned_data["into"])
+            merged = vocabulary.merge(keep, terms, user=request.user)
+            self.message_user(
+                request, _("Merged %(n)d terms into %(keep)s.") % {"n": merged, "keep": keep}
+            )
+            return None
+        return render(
+            request,
+            "editors/merge.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Merge terms"),
+                "opts": self.model._meta,
+                "form": form,
+                "terms": terms,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
         )
 
-    action_filter = ""
+    @admin.action(description=_("Retire the selected terms"), permissions=["change"])
+    def retire_terms(self, request, queryset):
+        queryset.update(retired=True)
+
+    @admin.action(description=_("Reinstate the selected terms"), permissions=["change"])
+    def reinstate_terms(self, request, queryset):
+        queryset.update(retired=False)
 
 
 @admin.register(models.Mechanism)
 class MechanismAdmin(TermAdmin):
     list_display = ("name", "body", "retired", "action_count")
     list_filter = ("body", "retired")
-    action_filter = "mechanism_term"
-
-    def get_queryset(self, request):
-        return admin.ModelAdmin.get_queryset(self, request).annotate(action_count=Count("actions"))
+    action_count_field = "actions"
 
 
 @admin.register(models.Government)
 class GovernmentAdmin(TermAdmin):
-    action_filter = "governments"
+    pass
 
 
 @admin.register(models.Issue)
 class IssueAdmin(TermAdmin):
-    action_filter = "issues"
+    pass
 
 
 @admin.register(models.Region)
 class RegionAdmin(TermAdmin):
     list_display = ("name", "position", "retired", "action_count")
-    action_filter = "regions"
 
 
 @admin.register(models.Defender)
 class DefenderAdmin(TermAdmin):
     list_display = ("name", "slug", "action_count")
     list_filter = ()
-    action_filter = "defenders"
+    actions = ("merge_terms",)
 
 
 class PartOfActionAdmin(admin.ModelAdmin):
-    """A document, response or source edited on its own changes its action's search text."""
+    """A document, response or source edited on its own changes its action."""
 
     autocomplete_fields = ("action",)
     formfield_overrides = URL_FIELDS
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        search.refresh([obj.action_id])
+        vocabulary.actions_changed(
+            [obj.action_id], user=request.user, comment=f"{obj._meta.verbose_name} edited"
+        )
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        search.refresh([obj.action_id])
+        vocabulary.actions_changed(
+            [obj.action_id], user=request.user, comment=f"{obj._meta.verbose_name} edited"
+        )
 
 
 @admin.register(models.Document)
@@ -198,3 +302,22 @@ class ResponseAdmin(PartOfActionAdmin):
 class RelatedSourceAdmin(PartOfActionAdmin):
     list_display = ("title", "publisher", "kind", "date")
     search_fields = ("title", "publisher", "action__record_id")
+
+
+@admin.register(models.ActionVersion)
+class ActionVersionAdmin(admin.ModelAdmin):
+    """The whole history, newest first; nobody edits it."""
+
+    list_display = ("record_id", "number", "kind", "author", "created", "comment")
+    list_filter = ("kind",)
+    search_fields = ("record_id", "author", "comment")
+    date_hierarchy = "created"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -10,9 +10,16 @@ class RecordsConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(install_search_index, sender=self)
+        post_migrate.connect(install_roles, sender=self)
 
 
 def install_search_index(sender, using, **kwargs):
     from .search import install_index
 
     install_index(connections[using])
+
+
+def install_roles(sender, using, **kwargs):
+    from .roles import ensure_roles
+
+    ensure_roles(using)

@@ -17,6 +17,7 @@ from unactions.formats.errors import Problem, RecordsError
 from unactions.formats.record import ACTION_TYPES, BODIES, Record
 
 from . import models, search
+from .history import record_version
 from .serialize import record_of
 
 
@@ -37,8 +38,20 @@ class _DryRun(Exception):
     pass
 
 
-def load_records(records: Sequence[Record], *, dry_run: bool = False) -> ImportResult:
-    """Store `records`; with `dry_run`, only say what storing them would do."""
+def load_records(
+    records: Sequence[Record],
+    *,
+    dry_run: bool = False,
+    user=None,
+    author: str = "",
+    comment: str = "",
+    history: bool = True,
+) -> ImportResult:
+    """Store `records`; with `dry_run`, only say what storing them would do.
+
+    Each created or updated action gets a version in its history, by `user` (an editor)
+    or `author` (who ran the command).
+    """
     _check(records)
     result = ImportResult()
     try:
@@ -53,13 +66,24 @@ def load_records(records: Sequence[Record], *, dry_run: bool = False) -> ImportR
             for record in records:
                 action = stored.get(record.id)
                 if action is None:
-                    _write(models.Action(record_id=record.id), record, terms)
+                    action, kind = models.Action(record_id=record.id), "created"
                     result.created.append(record.id)
                 elif record_of(action).to_dict() == record.to_dict():
                     result.unchanged.append(record.id)
+                    continue
                 else:
-                    _write(action, record, terms)
+                    kind = "updated"
                     result.updated.append(record.id)
+                _write(action, record, terms)
+                if history:
+                    record_version(
+                        action,
+                        kind,
+                        user=user,
+                        author=author,
+                        comment=comment,
+                        record=record.to_dict(),
+                    )
             if dry_run:
                 raise _DryRun
     except _DryRun:
@@ -129,6 +153,7 @@ def _write(action: models.Action, record: Record, terms: _Terms) -> None:
     action.communication_refs = list(record.communication_refs)
     action.search_document = search.document(record, action.mechanism_term.name, action.summary_zh)
     is_new = action.pk is None
+    action.revision += 1
     action.save()
 
     if not is_new:

@@ -226,6 +226,9 @@ class Action(models.Model):
     )
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
+    # Incremented by every save, so that an editor saving a form opened before someone
+    # else's save gets a conflict instead of overwriting it (see records/history.py).
+    revision = models.PositiveIntegerField(_("revision"), default=0, editable=False)
     # Folded text of every searchable field (see records/search.py), kept by the loader
     # and the admin; the full-text indexes of both databases are built on it.
     search_document = models.TextField(editable=False, default="")
@@ -235,6 +238,7 @@ class Action(models.Model):
     class Meta:
         ordering = ["-date", "pk"]
         verbose_name = _("action")
+        permissions = [("recover_action", _("Can recover deleted actions"))]
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.action}"
@@ -258,6 +262,14 @@ class Action(models.Model):
 
     def defender_list(self) -> list[Defender]:
         return [link.defender for link in self.defender_links.all()]
+
+    @property
+    def publication_state(self) -> str:
+        if self.status == Status.DRAFT:
+            return str(_("Draft"))
+        if self.embargo_until and self.embargo_until > timezone.localdate():
+            return str(_("Embargoed until %(date)s")) % {"date": self.embargo_until.isoformat()}
+        return str(_("Published"))
 
     def response_or_none(self) -> Response | None:
         try:
@@ -403,3 +415,40 @@ class ActionSearchEntry(models.Model):
     class Meta:
         managed = False
         db_table = "records_action_search"
+
+
+class ActionVersion(models.Model):
+    """An action as it was after one change: who made it, when, and the whole record.
+
+    `data` is the record (docs/record-schema.md) with the editorial fields the schema
+    leaves out (status, embargo, Chinese summary), so any two versions can be compared
+    and any version restored, even after the action was deleted.
+    """
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("created")
+        UPDATED = "updated", _("updated")
+        REVERTED = "reverted", _("reverted")
+        DELETED = "deleted", _("deleted")
+        RECOVERED = "recovered", _("recovered")
+
+    record_id = models.CharField(_("identifier"), max_length=200, db_index=True)
+    action = models.ForeignKey(
+        Action, null=True, blank=True, on_delete=models.SET_NULL, related_name="versions"
+    )
+    number = models.PositiveIntegerField(_("revision"))
+    kind = models.CharField(_("change"), max_length=16, choices=Kind.choices)
+    user = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    author = models.CharField(_("by"), max_length=150, blank=True)
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+    created = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    data = models.JSONField()
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        verbose_name = _("version")
+
+    def __str__(self) -> str:
+        return f"{self.record_id} #{self.number} ({self.kind})"

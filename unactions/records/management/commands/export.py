@@ -6,17 +6,17 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
-from unactions.formats import csvfile, jsonfile
+from unactions.formats import csvfile, jsonfile, xlsxfile
 from unactions.records.models import Action
 from unactions.records.serialize import records_of
 
 from ._base import RecordsCommand, ensure_database
 
-WRITERS = {"json": jsonfile.dumps, "csv": csvfile.dumps}
+WRITERS = {"json": jsonfile.dumps, "csv": csvfile.dumps, "xlsx": xlsxfile.dumps}
 
 
 class Command(RecordsCommand):
-    help = "Write every stored action, drafts included, as JSON or CSV."
+    help = "Write every stored action, drafts included, as JSON, CSV or XLSX."
 
     def add_arguments(self, parser):
         parser.add_argument("--format", choices=sorted(WRITERS), default="json")
@@ -26,23 +26,26 @@ class Command(RecordsCommand):
 
     def handle(self, *args, format: str, output: str | None, **options):
         ensure_database()
-        text = WRITERS[format](records_of(Action.objects.with_record()))
+        content = WRITERS[format](records_of(Action.objects.with_record()))
         if output is None:
-            self.stdout.write(text, ending="")
+            if isinstance(content, bytes):
+                raise CommandError("an XLSX export needs --output FILE")
+            self.stdout.write(content, ending="")
             return
-        write_atomically(Path(output), text)
+        write_atomically(Path(output), content)
         self.stderr.write(f"Wrote {Action.objects.count()} actions to {output}")
 
 
-def write_atomically(path: Path, text: str) -> None:
+def write_atomically(path: Path, content: str | bytes) -> None:
     """Write the whole file or, on any error, leave what was there untouched."""
     folder = path.parent
     if not folder.is_dir():
         raise CommandError(f"{path}: the folder {folder} does not exist")
     try:
         fd, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.")
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
         os.replace(temporary, path)
     except OSError as error:
         raise CommandError(f"{path}: cannot write ({error.strerror})") from None

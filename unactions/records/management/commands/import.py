@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import getpass
+from pathlib import Path
+
 from django.core.management.base import CommandError
 
 from unactions.formats.errors import RecordsError
@@ -10,8 +13,8 @@ from ._base import RecordsCommand, ensure_database, read_records
 
 class Command(RecordsCommand):
     help = (
-        "Store the actions of a page-format or JSON file, all in one transaction. "
-        "Importing the same file again changes nothing."
+        "Store the actions of a file (the page's text format, JSON, CSV or XLSX), all in "
+        "one transaction. Importing the same file again changes nothing."
     )
 
     def add_arguments(self, parser):
@@ -24,7 +27,12 @@ class Command(RecordsCommand):
         records = read_records(file)
         ensure_database()
         try:
-            result = load_records(records, dry_run=dry_run)
+            result = load_records(
+                records,
+                dry_run=dry_run,
+                author=f"{getpass.getuser()} (command line)",
+                comment=f"unactions import {Path(file).name}",
+            )
         except RecordsError as error:
             raise CommandError(f"{file}: nothing was imported.\n{error}") from None
         prefix = "Dry run, nothing stored: would be " if dry_run else ""

@@ -1,0 +1,140 @@
+"""Every change to an action: who made it, when and what, and the way back.
+
+After each save the loader and the editors' interface call `record_version`, which
+stores the whole record as it now is. Two versions compare field by field (`changes`);
+`restore` brings an action back to an earlier version, or back from deletion.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+
+from unactions.formats import jsonfile
+
+from .models import Action, ActionVersion
+from .serialize import record_of
+
+EDITORIAL_FIELDS = ("status", "embargo_until", "summary_zh")
+
+
+def snapshot(action: Action, record: dict | None = None) -> dict[str, Any]:
+    """The action's record and editorial fields, as stored in a version."""
+    data = dict(record) if record is not None else record_of(action).to_dict()
+    data["status"] = action.status
+    data["embargo_until"] = action.embargo_until.isoformat() if action.embargo_until else None
+    data["summary_zh"] = action.summary_zh
+    return data
+
+
+def record_version(
+    action: Action,
+    kind: str,
+    *,
+    user=None,
+    author: str = "",
+    comment: str = "",
+    record: dict | None = None,
+) -> ActionVersion:
+    """Store the action as it is now. Pass `record` when it is at hand, to skip a query."""
+    if record is None:
+        action = Action.objects.with_record().get(pk=action.pk)
+    return ActionVersion.objects.create(
+        record_id=action.record_id,
+        action=action if kind != ActionVersion.Kind.DELETED else None,
+        number=action.revision,
+        kind=kind,
+        user=user if user is not None and user.is_authenticated else None,
+        author=author or (user.get_username() if user is not None else ""),
+        comment=comment[:500],
+        data=snapshot(action, record),
+    )
+
+
+def delete_with_history(action: Action, *, user=None, comment: str = "") -> None:
+    """Delete an action, keeping its last state so that an admin can recover it."""
+    with transaction.atomic():
+        version = record_version(action, ActionVersion.Kind.DELETED, user=user, comment=comment)
+        ActionVersion.objects.filter(record_id=action.record_id).update(action=None)
+        action.delete()
+    return version
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    old: str
+    new: str
+
+
+def changes(old: dict | None, new: dict) -> list[Change]:
+    """What differs between two versions' data, field by field, as text."""
+    old = old or {}
+    found = []
+    for key in new:
+        if old.get(key) != new.get(key):
+            found.append(Change(key, _text(old.get(key)), _text(new.get(key))))
+    return found
+
+
+def _text(value) -> str:
+    if value is None or value == [] or value == "":
+        return "—"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return "; ".join(value)
+    return json.dumps(value, ensure_ascii=False, indent=1)
+
+
+def previous_version(version: ActionVersion) -> ActionVersion | None:
+    return (
+        ActionVersion.objects.filter(record_id=version.record_id, pk__lt=version.pk)
+        .order_by("-pk")
+        .first()
+    )
+
+
+def restore(version: ActionVersion, *, user=None) -> Action:
+    """Make the action what `version` recorded: a revert, or a recovery after deletion."""
+    from .loader import load_records
+
+    data = dict(version.data)
+    editorial = {key: data.pop(key, None) for key in EDITORIAL_FIELDS}
+    [record] = jsonfile.loads(json.dumps([data]))
+    with transaction.atomic():
+        existed = Action.objects.filter(record_id=record.id).exists()
+        load_records([record], user=user, history=False)
+        action = Action.objects.get(record_id=record.id)
+        action.status = editorial["status"] or action.status
+        action.embargo_until = (
+            dt.date.fromisoformat(editorial["embargo_until"])
+            if editorial["embargo_until"]
+            else None
+        )
+        action.summary_zh = editorial["summary_zh"] or ""
+        action.revision += 1
+        action.save(update_fields=["status", "embargo_until", "summary_zh", "revision", "updated"])
+        kind = ActionVersion.Kind.REVERTED if existed else ActionVersion.Kind.RECOVERED
+        ActionVersion.objects.filter(record_id=record.id, action=None).update(action=action)
+        record_version(action, kind, user=user, comment=f"back to revision {version.number}")
+    from . import search
+
+    search.refresh([action.pk])
+    return action
+
+
+def deleted_actions() -> list[ActionVersion]:
+    """The last version of each deleted action that has not come back."""
+    existing = Action.objects.values("record_id")
+    versions = ActionVersion.objects.filter(kind=ActionVersion.Kind.DELETED).exclude(
+        record_id__in=existing
+    )
+    latest: dict[str, ActionVersion] = {}
+    for version in versions.order_by("-created", "-pk"):
+        latest.setdefault(version.record_id, version)
+    return list(latest.values())

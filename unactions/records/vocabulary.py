@@ -1,0 +1,68 @@
+"""Changing the editable vocabularies: renaming, merging and retiring terms.
+
+A rename or a merge changes the record of every action that uses the term, so each
+such action gets a new revision and a version in its history, and is re-indexed.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import F
+
+from . import models, search
+from .history import record_version
+
+# For each term model: the link table and its field, or None where the action holds
+# the term itself (the mechanism).
+LINKS = {
+    models.Issue: (models.ActionIssue, "issue"),
+    models.Region: (models.ActionRegion, "region"),
+    models.Government: (models.ActionGovernment, "government"),
+    models.Defender: (models.ActionDefender, "defender"),
+    models.Mechanism: (None, "mechanism_term"),
+}
+
+
+def actions_using(terms) -> list[int]:
+    model = type(terms[0]) if terms else None
+    if model is None:
+        return []
+    link_model, field = LINKS[model]
+    if link_model is None:
+        rows = models.Action.objects.filter(**{f"{field}__in": terms})
+        return list(rows.values_list("pk", flat=True))
+    rows = link_model.objects.filter(**{f"{field}__in": terms})
+    return list(rows.values_list("action_id", flat=True).distinct())
+
+
+def actions_changed(action_ids, *, user=None, comment: str) -> None:
+    """Give actions whose record changed through a term a new revision and version."""
+    action_ids = list(action_ids)
+    models.Action.objects.filter(pk__in=action_ids).update(revision=F("revision") + 1)
+    search.refresh(action_ids)
+    for action in models.Action.objects.filter(pk__in=action_ids):
+        record_version(action, "updated", user=user, comment=comment)
+
+
+def merge(keep, others, *, user=None) -> int:
+    """Merge `others` into `keep`: every action that used one of them uses `keep`."""
+    others = [t for t in others if t.pk != keep.pk]
+    if not others:
+        return 0
+    link_model, field = LINKS[type(keep)]
+    with transaction.atomic():
+        affected = actions_using(others)
+        if link_model is None:
+            models.Action.objects.filter(**{f"{field}__in": others}).update(**{field: keep})
+        else:
+            for link in link_model.objects.filter(**{f"{field}__in": others}):
+                if link_model.objects.filter(action_id=link.action_id, **{field: keep}).exists():
+                    link.delete()
+                else:
+                    setattr(link, field, keep)
+                    link.save(update_fields=[field])
+        names = ", ".join(str(t) for t in others)
+        for term in others:
+            term.delete()
+        actions_changed(affected, user=user, comment=f"merged {names} into {keep}")
+    return len(others)
