@@ -70,3 +70,44 @@ def seeded(db, seed_records):
 
     load_records(seed_records)
     return seed_records
+
+
+PASSWORD = "correct horse battery staple 42"
+
+
+def _person(django_user_model, username: str, role: str | None):
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user(
+        username, f"{username}@example.org", PASSWORD, is_staff=role is not None
+    )
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def alice(db, django_user_model):
+    """Alice is an admin: she manages users and vocabularies."""
+    return _person(django_user_model, "alice", "Admin")
+
+
+@pytest.fixture
+def bob(db, django_user_model):
+    """Bob is an editor: he creates and edits actions."""
+    return _person(django_user_model, "bob", "Editor")
+
+
+@pytest.fixture
+def carol(db, django_user_model):
+    """Carol is a reviewer: she reads everything and changes nothing."""
+    return _person(django_user_model, "carol", "Reviewer")
+
+
+@pytest.fixture
+def login(client):
+    def login_as(user):
+        client.force_login(user)
+        return client
+
+    return login_as

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.db import models as db
-from django.db.models import Count
+from django.db.models import Count, Max
 from django.shortcuts import render
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +28,7 @@ URL_FIELDS = {db.URLField: {"assume_scheme": "https"}}
 class LinkInline(admin.TabularInline):
     extra = 0
     autocomplete_fields: tuple[str, ...] = ()
+    exclude = ("position",)  # kept in the order rows are added (ActionAdmin.save_formset)
 
 
 class GovernmentInline(LinkInline):
@@ -57,6 +58,7 @@ class DefenderInline(LinkInline):
 class DocumentInline(admin.TabularInline):
     model = models.Document
     extra = 0
+    exclude = ("position",)
     formfield_overrides = URL_FIELDS
 
 
@@ -68,6 +70,7 @@ class ResponseInline(admin.StackedInline):
 class RelatedSourceInline(admin.TabularInline):
     model = models.RelatedSource
     extra = 0
+    exclude = ("position",)
     formfield_overrides = URL_FIELDS
 
 
@@ -149,6 +152,22 @@ class ActionAdmin(admin.ModelAdmin):
             models.Action.objects.filter(pk=obj.pk).values_list("revision", flat=True).first() or 0
         ) + 1
         super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            obj.delete()
+        if any(f.name == "position" for f in formset.model._meta.fields):
+            # New rows go after the existing ones, as the source listed them.
+            siblings = formset.model.objects.filter(action=form.instance)
+            last = siblings.aggregate(n=Max("position"))["n"] or 0
+            for obj in instances:
+                if obj.pk is None:
+                    last += 1
+                    obj.position = last
+        for obj in instances:
+            obj.save()
+        formset.save_m2m()
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

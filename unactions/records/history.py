@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Max
 
 from unactions.formats import jsonfile
 
@@ -117,7 +118,8 @@ def restore(version: ActionVersion, *, user=None) -> Action:
             else None
         )
         action.summary_zh = editorial["summary_zh"] or ""
-        action.revision += 1
+        last = ActionVersion.objects.filter(record_id=record.id).aggregate(n=Max("number"))["n"]
+        action.revision = (last or 0) + 1
         action.save(update_fields=["status", "embargo_until", "summary_zh", "revision", "updated"])
         kind = ActionVersion.Kind.REVERTED if existed else ActionVersion.Kind.RECOVERED
         ActionVersion.objects.filter(record_id=record.id, action=None).update(action=action)
