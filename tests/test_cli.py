@@ -141,3 +141,35 @@ def test_an_unreachable_database(run):
     assert result.returncode == 1
     assert "cannot prepare the database" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_import_and_export_spreadsheets(run, seed_file, tmp_path):
+    import sqlite3
+
+    run("import", str(seed_file))
+    workbook = tmp_path / "all.xlsx"
+    assert run("export", "--format", "xlsx", "--output", str(workbook)).returncode == 0
+    table = tmp_path / "all.csv"
+    table.write_text(run("export", "--format", "csv").stdout, encoding="utf-8")
+    other_db = f"sqlite:///{tmp_path / 'other.sqlite3'}"
+    assert (
+        run("import", str(workbook), DATABASE_URL=other_db).stdout.strip()
+        == "22 created, 0 updated, 0 unchanged"
+    )
+    assert (
+        run("import", str(table), DATABASE_URL=other_db).stdout.strip()
+        == "0 created, 0 updated, 22 unchanged"
+    )
+    authors = (
+        sqlite3.connect(tmp_path / "other.sqlite3")
+        .execute("SELECT DISTINCT author, comment FROM records_actionversion")
+        .fetchall()
+    )
+    assert len(authors) == 1 and authors[0][0].endswith("(command line)")
+    assert authors[0][1] == "unactions import all.xlsx"
+
+
+def test_an_xlsx_export_needs_a_file(run, seed_file):
+    result = run("export", "--format", "xlsx")
+    assert result.returncode == 1
+    assert "an XLSX export needs --output FILE" in result.stderr

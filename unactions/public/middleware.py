@@ -26,7 +26,10 @@ class PrivacyHeadersMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        response.setdefault("Referrer-Policy", "no-referrer")
+        # The editors' interface posts forms, and a browser told "no-referrer" sends
+        # "Origin: null" with them, which CSRF protection rightly refuses; there Django's
+        # own policy (same-origin) applies. Public pages only read.
         if not request.path.startswith("/admin/"):
+            response["Referrer-Policy"] = "no-referrer"
             response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         return response

@@ -199,6 +199,7 @@ class TermAdmin(admin.ModelAdmin):
             super()
             .get_queryset(request)
             .annotate(action_count=Count(self.action_count_field, distinct=True))
+            .order_by(*self.model._meta.ordering)
         )
 
     @admin.display(description=_("actions"), ordering="action_count")

@@ -1,0 +1,107 @@
+"""An editor logs in, imports a file through the preview, and edits an action."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import PASSWORD, SEED_TEXT
+
+
+@pytest.fixture
+def editor(transactional_db, django_user_model):
+    from django.contrib.auth.models import Group
+
+    from unactions.records.roles import ensure_roles
+
+    ensure_roles()  # the transactional test database was flushed, groups included
+    user = django_user_model.objects.create_user("bob", "bob@example.org", PASSWORD, is_staff=True)
+    user.groups.add(Group.objects.get(name="Editor"))
+    return user
+
+
+def log_in(page, base_url: str, username: str = "bob") -> None:
+    page.goto(base_url + "/admin/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
+
+
+def test_import_with_preview_then_confirm(page, live_server, editor, tmp_path, screenshot):
+    seed = tmp_path / "china-2020.txt"
+    seed.write_text(SEED_TEXT, encoding="utf-8")
+    log_in(page, live_server.url)
+    page.get_by_role("link", name="Actions").first.click()
+    page.get_by_role("link", name="Import").click()
+    page.get_by_label("File").set_input_files(str(seed))
+    page.get_by_role("button", name="Preview").click()
+    expect(page.locator(".import-summary")).to_have_text("22 to create, 0 to update, 0 unchanged.")
+    screenshot(page, "import-preview")
+    # Nothing is stored before confirming.
+    public = page.context.new_page()
+    public.goto(live_server.url + "/")
+    expect(public.locator(".result-count")).to_have_text("0 actions")
+    public.close()
+    page.get_by_role("button", name="Confirm the import").click()
+    expect(page.locator(".messagelist")).to_contain_text(
+        "Imported china-2020.txt: 22 created, 0 updated, 0 unchanged."
+    )
+    expect(page.locator("#result_list tbody tr")).to_have_count(22)
+    page.goto(live_server.url + "/")
+    expect(page.locator(".result-count")).to_have_text("22 actions")
+
+
+def test_an_import_with_errors_stores_nothing(page, live_server, editor, tmp_path):
+    broken = tmp_path / "broken.txt"
+    broken.write_text(SEED_TEXT.replace("Date: | 9 March 2020 |", "Date: | 9 Marhc 2020 |"))
+    log_in(page, live_server.url)
+    page.goto(live_server.url + "/admin/records/action/import/")
+    page.get_by_label("File").set_input_files(str(broken))
+    page.get_by_role("button", name="Preview").click()
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("Nothing was imported from broken.txt")
+    expect(alert).to_contain_text("entry 22 (9 Marhc 2020): cannot read the date")
+    expect(page.get_by_role("button", name="Confirm the import")).to_have_count(0)
+    page.goto(live_server.url + "/admin/records/action/")
+    expect(page.locator("#result_list tbody tr")).to_have_count(0)
+
+
+def test_editing_an_action_and_meeting_a_conflict(
+    browser, page, live_server, editor, outside_requests
+):
+    from tests.browser.conftest import _context
+    from unactions.formats.page import parse_page
+    from unactions.records.loader import load_records
+    from unactions.records.models import Action
+
+    load_records(parse_page(SEED_TEXT).records)
+    pk = Action.objects.get(record_id="2020-12-04-chn-20-2020").pk
+    url = f"{live_server.url}/admin/records/action/{pk}/change/"
+
+    other = _context(browser, outside_requests).new_page()
+    log_in(other, live_server.url)
+    other.goto(url)
+
+    log_in(page, live_server.url)
+    page.goto(url)
+    page.get_by_label("Summary:", exact=True).fill("The UN experts wrote about Qin Yongpei.")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+
+    other.get_by_label("Mandates:").fill("7")
+    other.get_by_role("button", name="Save", exact=True).click()
+    expect(other.locator(".errornote, .errorlist").first).to_be_visible()
+    expect(other.locator("#content-main")).to_contain_text("your changes were NOT saved")
+    expect(other.locator("#content-main")).to_contain_text(
+        "The UN experts wrote about Qin Yongpei."
+    )
+    other.context.close()
+
+    page.goto(live_server.url + "/actions/2020-12-04-chn-20-2020/")
+    expect(page.locator(".summary")).to_have_text("The UN experts wrote about Qin Yongpei.")
+    page.goto(url.replace("/change/", "/history/"))
+    expect(page.locator(".version").first).to_contain_text(re.compile(r"Revision 2: updated"))
+    expect(page.locator(".version").first).to_contain_text("by bob")

@@ -1,0 +1,110 @@
+"""Editable vocabularies: renaming and merging terms update every action; retiring."""
+
+from __future__ import annotations
+
+import json
+
+from unactions.records import vocabulary
+from unactions.records.models import Action, ActionVersion, Issue
+
+
+def issue_names(record_id: str) -> list[str]:
+    return Action.objects.with_record().get(record_id=record_id).issue_names()
+
+
+def test_renaming_an_issue_updates_its_actions(client, seeded, alice):
+    issue = Issue.objects.get(name="human rights lawyer")
+    client.force_login(alice)
+    response = client.post(
+        f"/admin/records/issue/{issue.pk}/change/",
+        {"name": "human rights lawyers (profession)", "slug": issue.slug},
+    )
+    assert response.status_code == 302
+    assert issue_names("2020-12-16-special-procedures-press-release") == [
+        "human rights lawyers (profession)",
+        "arbitrary detention",
+    ]
+    version = ActionVersion.objects.filter(
+        record_id="2020-12-16-special-procedures-press-release"
+    ).first()
+    assert (version.author, version.comment) == (
+        "alice",
+        "issue renamed to human rights lawyers (profession)",
+    )
+    assert "profession" in client.get("/?q=profession").content.decode()
+
+
+def test_merging_two_issue_tags(client, seeded, alice):
+    keep = Issue.objects.get(name="human rights lawyers")
+    other = Issue.objects.get(name="human rights lawyer")
+    client.force_login(alice)
+    response = client.post(
+        "/admin/records/issue/",
+        {"action": "merge_terms", "_selected_action": [keep.pk, other.pk], "into": str(keep.pk)},
+    )
+    assert response.status_code == 302
+    assert not Issue.objects.filter(pk=other.pk).exists()
+    assert issue_names("2020-12-16-special-procedures-press-release") == [
+        "human rights lawyers",
+        "arbitrary detention",
+    ]
+    data = json.loads(client.get("/actions.json?issue=human-rights-lawyers").content)
+    assert [r["id"] for r in data] == [
+        "2020-12-16-special-procedures-press-release",
+        "2020-12-04-chn-20-2020",
+    ]
+
+
+def test_merging_when_an_action_has_both_terms(seeded):
+    keep = Issue.objects.get(name="arbitrary detention")
+    other = Issue.objects.get(name="enforced disappearance")
+    vocabulary.merge(keep, [keep, other])
+    assert issue_names("2020-12-04-chn-20-2020") == ["arbitrary detention", "human rights lawyers"]
+
+
+def test_the_merge_asks_which_term_to_keep(client, seeded, alice):
+    a, b = Issue.objects.filter(name__in=["detention", "arbitrary detention"])
+    client.force_login(alice)
+    response = client.post(
+        "/admin/records/issue/", {"action": "merge_terms", "_selected_action": [a.pk, b.pk]}
+    )
+    assert response.status_code == 200
+    assert (
+        "Every action that uses one of these terms will use the one you keep"
+        in response.content.decode()
+    )
+    assert Issue.objects.filter(pk__in=[a.pk, b.pk]).count() == 2
+
+
+def test_a_retired_term_stays_on_old_records_but_is_not_offered(client, seeded, alice, bob):
+    issue = Issue.objects.get(name="covid-19")
+    client.force_login(alice)
+    client.post("/admin/records/issue/", {"action": "retire_terms", "_selected_action": [issue.pk]})
+    issue.refresh_from_db()
+    assert issue.retired
+    assert "covid-19" in issue_names("2020-05-07-special-procedures-allegation-letter")
+    client.force_login(bob)
+    found = client.get(
+        "/admin/autocomplete/",
+        {
+            "term": "covid",
+            "app_label": "records",
+            "model_name": "actionissue",
+            "field_name": "issue",
+        },
+    ).json()
+    assert found["results"] == []
+    found = client.get(
+        "/admin/autocomplete/",
+        {
+            "term": "arbitrary",
+            "app_label": "records",
+            "model_name": "actionissue",
+            "field_name": "issue",
+        },
+    ).json()
+    assert {r["text"] for r in found["results"]} == {
+        "arbitrary detention",
+        "arbitrary arrest",
+        "arbitrary detention and sentencing",
+    }
