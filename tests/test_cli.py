@@ -173,3 +173,15 @@ def test_an_xlsx_export_needs_a_file(run, seed_file):
     result = run("export", "--format", "xlsx")
     assert result.returncode == 1
     assert "an XLSX export needs --output FILE" in result.stderr
+
+
+def test_import_as_drafts_keeps_them_off_the_public_site(run, seed_file, tmp_path):
+    import sqlite3
+
+    assert run("import", "--as-drafts", str(seed_file)).returncode == 0
+    statuses = (
+        sqlite3.connect(tmp_path / "db" / "tracker.sqlite3")
+        .execute("SELECT status, count(*) FROM records_action GROUP BY status")
+        .fetchall()
+    )
+    assert statuses == [("draft", 22)]

@@ -122,3 +122,17 @@ def test_the_editors_export_includes_drafts(client, seeded, carol):
     assert workbook["Content-Type"].startswith("application/vnd.openxmlformats")
     assert len(xlsxfile.loads(workbook.content)) == 22
     assert client.get("/admin/records/action/export/pdf/").status_code == 404
+
+
+def test_new_actions_can_be_imported_as_drafts(client, db, bob):
+    client.force_login(bob)
+    client.post(URL, {"file": SimpleUploadedFile("x.txt", SEED_TEXT.encode()), "as_drafts": "on"})
+    client.post(URL, {"pending": PendingImport.objects.get().pk, "confirm": "Confirm"})
+    assert Action.objects.filter(status="draft").count() == 22
+    assert "0 actions" in client.get("/").content.decode()
+
+
+def test_a_new_action_in_the_form_starts_as_a_draft(client, db, bob):
+    client.force_login(bob)
+    form = client.get("/admin/records/action/add/").context["adminform"].form
+    assert form["status"].value() == "draft"

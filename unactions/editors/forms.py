@@ -75,6 +75,12 @@ class ImportForm(forms.Form):
         help_text=_("The page's text format (.txt), JSON, CSV or Excel (.xlsx), as exported."),
     )
 
+    as_drafts = forms.BooleanField(
+        label=_("Keep new actions as drafts"),
+        required=False,
+        help_text=_("They stay off the public site until an editor publishes them."),
+    )
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD:

@@ -15,6 +15,7 @@ class PendingImport(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
     name = models.CharField(max_length=255)
     content = models.BinaryField()
+    as_drafts = models.BooleanField(default=False)
     created = models.DateTimeField(default=timezone.now)
 
     KEPT_FOR = dt.timedelta(days=1)

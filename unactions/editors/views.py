@@ -22,7 +22,7 @@ from unactions.formats.read import parse_records
 from unactions.records import history, search
 from unactions.records.duplicates import find_duplicates
 from unactions.records.loader import load_records
-from unactions.records.models import Action, ActionVersion
+from unactions.records.models import Action, ActionVersion, Status
 from unactions.records.serialize import records_of
 
 from .forms import ImportForm
@@ -80,7 +80,12 @@ def import_actions(request):
             context["file_name"] = upload.name
             return render(request, "editors/import.html", context, status=400)
         PendingImport.forget_old()
-        pending = PendingImport.objects.create(user=request.user, name=upload.name, content=content)
+        pending = PendingImport.objects.create(
+            user=request.user,
+            name=upload.name,
+            content=content,
+            as_drafts=form.cleaned_data["as_drafts"],
+        )
         context.update(
             pending=pending,
             plan=plan,
@@ -101,7 +106,12 @@ def _confirm_import(request):
             if target and target != record.id and Action.objects.filter(record_id=target).exists():
                 record.id = target
         with transaction.atomic():
-            result = load_records(records, user=request.user, comment=f"import of {pending.name}")
+            result = load_records(
+                records,
+                user=request.user,
+                comment=f"import of {pending.name}",
+                status=Status.DRAFT if pending.as_drafts else Status.PUBLISHED,
+            )
             pending.delete()
     except RecordsError as error:
         messages.error(request, _("Nothing was imported: %(error)s") % {"error": error})

@@ -117,6 +117,11 @@ class ActionAdmin(admin.ModelAdmin):
         (_("Record keeping"), {"fields": ("created", "updated", "revision")}),
     )
 
+    def get_changeform_initial_data(self, request):
+        # A new action starts as a draft: communications are confidential until the UN
+        # publishes them, and nothing should reach the public by accident.
+        return {"status": models.Status.DRAFT, **super().get_changeform_initial_data(request)}
+
     @admin.display(description=_("state"))
     def publication_state(self, obj) -> str:
         return obj.publication_state

@@ -46,11 +46,13 @@ def load_records(
     author: str = "",
     comment: str = "",
     history: bool = True,
+    status: str = models.Status.PUBLISHED,
 ) -> ImportResult:
     """Store `records`; with `dry_run`, only say what storing them would do.
 
-    Each created or updated action gets a version in its history, by `user` (an editor)
-    or `author` (who ran the command).
+    New actions get `status` (the record schema carries none; updated actions keep
+    theirs). Each created or updated action gets a version in its history, by `user`
+    (an editor) or `author` (who ran the command).
     """
     _check(records)
     result = ImportResult()
@@ -66,7 +68,7 @@ def load_records(
             for record in records:
                 action = stored.get(record.id)
                 if action is None:
-                    action, kind = models.Action(record_id=record.id), "created"
+                    action, kind = models.Action(record_id=record.id, status=status), "created"
                     result.created.append(record.id)
                 elif record_of(action).to_dict() == record.to_dict():
                     result.unchanged.append(record.id)

@@ -7,6 +7,7 @@ from django.core.management.base import CommandError
 
 from unactions.formats.errors import RecordsError
 from unactions.records.loader import load_records
+from unactions.records.models import Status
 
 from ._base import RecordsCommand, ensure_database, read_records
 
@@ -22,14 +23,20 @@ class Command(RecordsCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="say what would change, store nothing"
         )
+        parser.add_argument(
+            "--as-drafts",
+            action="store_true",
+            help="keep new actions as drafts, off the public site until published",
+        )
 
-    def handle(self, *args, file: str, dry_run: bool, **options):
+    def handle(self, *args, file: str, dry_run: bool, as_drafts: bool, **options):
         records = read_records(file)
         ensure_database()
         try:
             result = load_records(
                 records,
                 dry_run=dry_run,
+                status=Status.DRAFT if as_drafts else Status.PUBLISHED,
                 author=f"{getpass.getuser()} (command line)",
                 comment=f"unactions import {Path(file).name}",
             )
