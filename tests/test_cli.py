@@ -185,3 +185,19 @@ def test_import_as_drafts_keeps_them_off_the_public_site(run, seed_file, tmp_pat
         .fetchall()
     )
     assert statuses == [("draft", 22)]
+
+
+def test_create_token(run, tmp_path):
+    import sqlite3
+
+    run("migrate")
+    db = sqlite3.connect(tmp_path / "db" / "tracker.sqlite3")
+    db.execute(
+        "INSERT INTO auth_user (username, password, is_superuser, is_staff, is_active, "
+        "first_name, last_name, email, date_joined) VALUES ('bob', '!', 0, 1, 1, '', '', '', '2026-01-01')"
+    )
+    db.commit()
+    result = run("create-token", "bob", "--name", "scripts")
+    assert result.returncode == 0 and result.stdout.startswith("ua_")
+    assert db.execute("SELECT name FROM api_apitoken").fetchall() == [("scripts",)]
+    assert "no user 'nobody'" in run("create-token", "nobody").stderr

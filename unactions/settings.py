@@ -14,6 +14,7 @@ DEBUG                 "true" shows Django's debug pages; never in production (de
 ALLOWED_HOSTS         comma-separated host names the site answers to
                       (default: 127.0.0.1,localhost)
 UNACTIONS_SITE_NAME   the name shown on every page (default: UN Actions Tracker)
+UNACTIONS_REPLY_DAYS  days a government has to reply to a communication (default: 60)
 STATIC_ROOT           folder `unactions collectstatic` fills for production serving
 AXES_FAILURE_LIMIT    failed logins before a user name is locked out from an address (5)
 AXES_COOLOFF_HOURS    how long such a lockout lasts, in hours (1)
@@ -53,6 +54,8 @@ ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h
 ]
 SITE_NAME = os.environ.get("UNACTIONS_SITE_NAME", "UN Actions Tracker")
+# Days a government has to reply to a communication (OHCHR asks for 60).
+UNACTIONS_REPLY_DAYS = int(os.environ.get("UNACTIONS_REPLY_DAYS", "60"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -66,6 +69,7 @@ INSTALLED_APPS = [
     "unactions.records",
     "unactions.public",
     "unactions.editors",
+    "unactions.api",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,7 @@ from unactions.public.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", include("unactions.api.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     *i18n_patterns(path("", include("unactions.public.urls")), prefix_default_language=False),
 ]

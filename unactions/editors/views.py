@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from unactions.formats import csvfile, jsonfile, xlsxfile
 from unactions.formats.errors import RecordsError
 from unactions.formats.read import parse_records
-from unactions.records import history, search
+from unactions.records import followup, history, search
 from unactions.records.duplicates import find_duplicates
 from unactions.records.loader import load_records
 from unactions.records.models import Action, ActionVersion, Status
@@ -185,3 +185,18 @@ def recover_action(request, version_id: int):
     search.refresh([action.pk])
     messages.success(request, _("Recovered %(action)s.") % {"action": action})
     return redirect(reverse("admin:records_action_change", args=[action.pk]))
+
+
+def follow_up(request):
+    """Communications awaiting a reply, overdue ones first, and the replies received."""
+    _require(request, "records.view_action")
+    return render(
+        request,
+        "editors/follow_up.html",
+        _context(
+            request,
+            _("Follow-up of communications"),
+            follow_up=followup.follow_up(),
+            reply_days=followup.reply_days(),
+        ),
+    )

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .feeds import ActionFeed
 
 app_name = "public"
 
@@ -9,6 +10,8 @@ urlpatterns = [
     path("actions.csv", views.download, {"format": "csv"}, name="download-csv"),
     path("actions.json", views.download, {"format": "json"}, name="download-json"),
     path("actions/<str:record_id>/", views.action_detail, name="action"),
+    path("statistics/", views.statistics_page, name="statistics"),
+    path("feeds/actions.atom", ActionFeed(), name="feed"),
     path("defenders/", views.defender_list, name="defenders"),
     path("defenders/<str:slug>/", views.defender_detail, name="defender"),
     path("mechanisms/", views.mechanism_list, name="mechanisms"),

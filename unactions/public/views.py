@@ -13,12 +13,22 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from unactions.formats import csvfile, jsonfile
+from unactions.records import followup
+from unactions.records import statistics as stats
 from unactions.records.models import Action, Defender, Mechanism
-from unactions.records.query import ActionQuery, QueryError, facet_counts, find_actions
+from unactions.records.query import (
+    ActionQuery,
+    QueryError,
+    facet_counts,
+    filter_actions,
+    find_actions,
+)
 from unactions.records.serialize import records_of
 
+from . import charts
 from .models import Introduction
 
 PAGE_SIZE = 25
@@ -129,3 +139,54 @@ def download(request, format: str):
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="un-actions-{stamp}.{format}"'
     return response
+
+
+def statistics_page(request):
+    """Charts and tables of the published actions that match the current filters."""
+    try:
+        query = _query(request)
+        actions = filter_actions(query)
+    except QueryError as error:
+        return _bad_query(request, error)
+    yearly = stats.by_period_and_body(actions)
+    monthly = stats.by_period_and_body(actions, monthly=True)
+    tops = {key: stats.top(actions, key) for key in ("type", "issue", "mechanism", "defender")}
+    replies = stats.reply_rate_by_year(actions)
+    governments = followup.replies_by_government(actions)
+    return render(
+        request,
+        "public/statistics.html",
+        {
+            "query": query,
+            "total": actions.count(),
+            "yearly": yearly,
+            "yearly_chart": charts.stacked_columns(
+                yearly.categories, yearly.groups, yearly.values, _("Actions per year, by body")
+            ),
+            "monthly": monthly,
+            "monthly_chart": charts.stacked_columns(
+                monthly.categories, monthly.groups, monthly.values, _("Actions per month, by body")
+            ),
+            "tops": [
+                {
+                    "key": key,
+                    "title": title,
+                    "rows": tops[key],
+                    "chart": charts.bars([(label, n) for _, label, n in tops[key]], title),
+                }
+                for key, title in (
+                    ("type", _("Actions by type")),
+                    ("issue", _("Top issues")),
+                    ("mechanism", _("Top mechanisms")),
+                    ("defender", _("Defenders named most often")),
+                )
+            ],
+            "replies": replies,
+            "replies_chart": charts.bars(
+                [(str(r.year), round(100 * r.rate)) for r in replies],
+                _("Share of communications answered, per year (%)"),
+            ),
+            "governments": governments,
+            "reply_days": followup.reply_days(),
+        },
+    )

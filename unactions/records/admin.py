@@ -136,6 +136,7 @@ class ActionAdmin(admin.ModelAdmin):
                 name="records_action_export",
             ),
             path("deleted/", view(editor_views.deleted_actions), name="records_action_recover"),
+            path("follow-up/", view(editor_views.follow_up), name="records_action_follow_up"),
             path(
                 "deleted/<int:version_id>/recover/",
                 view(editor_views.recover_action),

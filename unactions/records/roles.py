@@ -58,6 +58,7 @@ def role_permissions() -> dict[str, set[tuple[str, str]]]:
         | {("records", "recover_action")}
         | _perms("public", ("introduction",), _ALL)
         | _perms("auth", ("user",), _ALL)
+        | _perms("api", ("apitoken",), ("add", "delete", "view"))
         | {("auth", "view_group")}
     )
     return {ADMIN: admin, EDITOR: editor, REVIEWER: reviewer}
@@ -66,7 +67,7 @@ def role_permissions() -> dict[str, set[tuple[str, str]]]:
 def ensure_roles(using: str = "default") -> None:
     from django.apps import apps
 
-    for label in ("auth", "records", "public"):
+    for label in ("auth", "records", "public", "api"):
         create_permissions(apps.get_app_config(label), verbosity=0, using=using)
     for name, wanted in role_permissions().items():
         group, _ = Group.objects.using(using).get_or_create(name=name)

@@ -57,3 +57,13 @@ def summary_in_language(action) -> str:
     if get_language().startswith("zh") and action.summary_zh:
         return action.summary_zh
     return action.summary
+
+
+@register.simple_tag
+def get_count(values: dict, category: str, key: str):
+    return values.get(category, {}).get(key, 0)
+
+
+@register.simple_tag
+def series_total(series, category: str) -> int:
+    return series.total(category)

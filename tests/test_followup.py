@@ -1,0 +1,86 @@
+"""Reply deadlines and the follow-up of communications."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tests.factories import create_action
+from unactions.records import followup
+from unactions.records.models import Action
+
+
+@pytest.mark.parametrize(
+    "sent, days, deadline",
+    [
+        (dt.date(2020, 1, 1), 60, dt.date(2020, 3, 1)),  # across February of a leap year
+        (dt.date(2021, 1, 1), 60, dt.date(2021, 3, 2)),  # and of a common year
+        (dt.date(2020, 12, 31), 60, dt.date(2021, 3, 1)),  # across the year's end
+        (dt.date(2024, 2, 29), 365, dt.date(2025, 2, 28)),
+        (dt.date(2020, 1, 31), 30, dt.date(2020, 3, 1)),  # across a month end
+    ],
+)
+def test_reply_deadline(sent, days, deadline):
+    assert followup.reply_deadline(sent, days) == deadline
+
+
+def test_the_deadline_follows_the_setting(settings):
+    settings.UNACTIONS_REPLY_DAYS = 30
+    assert followup.reply_deadline(dt.date(2020, 2, 1)) == dt.date(2020, 3, 2)
+
+
+def test_the_seed_follow_up(seeded):
+    state = followup.follow_up(today=dt.date(2021, 1, 15))
+    assert [(c.action.record_id, c.days_overdue) for c in state.overdue] == [
+        ("2020-05-12-special-procedures-urgent-appeal", 188),
+        ("2020-06-19-special-procedures-other-letter", 150),
+    ]
+    assert state.awaiting == []
+    answered = {c.action.record_id: c.days_to_reply for c in state.answered}
+    assert len(answered) == 9
+    assert answered["2020-12-04-chn-20-2020"] == 24
+    assert answered["2020-09-01-special-procedures-other-letter"] is None  # date not recorded
+    assert answered["2020-03-12-chn-5-2020"] == 21
+
+
+def test_a_recent_letter_is_awaiting_not_overdue(db):
+    create_action(action_type="urgent_appeal", date=dt.date(2021, 1, 1), governments=["China"])
+    state = followup.follow_up(today=dt.date(2021, 2, 1))
+    assert [c.days_left for c in state.awaiting] == [29]
+    state = followup.follow_up(today=dt.date(2021, 3, 5))
+    assert [c.days_overdue for c in state.overdue] == [3]
+
+
+def test_replies_by_government(seeded):
+    rows = {r.government: r for r in followup.replies_by_government()}
+    assert (rows["China"].communications, rows["China"].answered, rows["China"].median_days) == (
+        11,
+        9,
+        64,
+    )
+    assert (
+        rows["Hong Kong"].communications,
+        rows["Hong Kong"].answered,
+        rows["Hong Kong"].median_days,
+    ) == (3, 2, 68)
+    assert rows["Papua New Guinea"].median_days == 112
+    assert round(rows["China"].share, 3) == 0.818
+
+
+def test_the_editors_follow_up_page(client, seeded, carol):
+    client.force_login(carol)
+    html = client.get("/admin/records/action/follow-up/").content.decode()
+    assert "Overdue (2)" in html
+    assert "Replies received (9)" in html
+    assert client.get("/admin/records/action/follow-up/").status_code == 200
+    client.logout()
+    assert client.get("/admin/records/action/follow-up/").status_code == 302
+
+
+def test_drafts_stay_out_of_public_reply_figures(client, seeded):
+    Action.objects.filter(record_id="2020-05-12-special-procedures-urgent-appeal").update(
+        status="draft"
+    )
+    html = client.get("/statistics/").content.decode()
+    assert '<th scope="row">China</th><td>10</td><td>9</td><td>90%</td><td>64</td>' in html

@@ -1,0 +1,77 @@
+"""The statistics page: figures against hand-counted seed numbers, following the filters."""
+
+from __future__ import annotations
+
+from unactions.records import statistics
+from unactions.records.models import Action
+
+
+def test_actions_by_year_and_body(seeded):
+    series = statistics.by_period_and_body(Action.objects.published())
+    assert series.categories == ["2020"]
+    assert series.values["2020"] == {
+        "special_procedures": 18,
+        "treaty_body": 1,
+        "ohchr": 2,
+        "unga_third_committee": 1,
+    }
+
+
+def test_actions_by_month(seeded):
+    series = statistics.by_period_and_body(Action.objects.published(), monthly=True)
+    assert {m: series.total(m) for m in series.categories} == {
+        "2020-03": 3,
+        "2020-04": 1,
+        "2020-05": 6,
+        "2020-06": 4,
+        "2020-07": 2,
+        "2020-08": 1,
+        "2020-09": 1,
+        "2020-10": 1,
+        "2020-11": 1,
+        "2020-12": 2,
+    }
+
+
+def test_top_lists(seeded):
+    actions = Action.objects.published()
+    assert statistics.top(actions, "type", 3) == [
+        ("press_release", "Press release", 6),
+        ("allegation_letter", "Allegation letter", 5),
+        ("other_letter", "Other letter", 3),
+    ]
+    assert statistics.top(actions, "defender", 2) == [
+        ("a-nya-sengdra", "A-Nya Sengdra", 2),
+        ("chang-weiping", "Chang Weiping", 2),
+    ]
+
+
+def test_reply_rate_by_year(seeded):
+    [row] = statistics.reply_rate_by_year(Action.objects.published())
+    assert (row.year, row.communications, row.answered) == (2020, 11, 9)
+
+
+def test_the_page_has_charts_with_tables(client, seeded):
+    html = client.get("/statistics/").content.decode()
+    assert html.count('<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img"') == 7
+    assert "<title>Actions per year, by body</title>" in html
+    assert (
+        '<th scope="row"><a href="/statistics/?year=2020">2020</a></th><td>18</td><td>1</td><td>2</td><td>1</td><td>22</td>'
+        in html
+    )
+    assert '<td><a href="/?type=press_release">Press release</a></td><td>6</td>' in html
+    assert '<th scope="row">China</th><td>11</td><td>9</td><td>82%</td><td>64</td>' in html
+
+
+def test_the_page_follows_the_filters(client, seeded):
+    html = client.get("/statistics/?region=tibet").content.decode()
+    assert "Figures for 5 published actions" in html
+    assert (
+        '<td><a href="/?type=press_release&amp;region=tibet">Press release</a></td><td>2</td>'
+        in html
+    )
+    assert '<th scope="row">China</th><td>1</td><td>0</td><td>0%</td><td>—</td>' in html
+
+
+def test_bad_filters_are_explained(client, seeded):
+    assert client.get("/statistics/?to=soon").status_code == 400

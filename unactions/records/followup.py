@@ -1,0 +1,131 @@
+"""Following up communications: which governments replied, when, and which are late.
+
+A government addressed by an allegation letter, urgent appeal or other letter has
+`settings.UNACTIONS_REPLY_DAYS` days (60, as OHCHR asks) from the date it was sent to
+reply. A reply counts when a response is recorded; how long it took is known when the
+response's date is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from unactions.formats.record import COMMUNICATION_TYPES
+
+from .models import Action
+
+
+def reply_days() -> int:
+    return settings.UNACTIONS_REPLY_DAYS
+
+
+def reply_deadline(sent: dt.date, days: int | None = None) -> dt.date:
+    """The last day for a reply to a communication sent on `sent`."""
+    return sent + dt.timedelta(days=reply_days() if days is None else days)
+
+
+@dataclass(frozen=True)
+class Communication:
+    action: Action
+    deadline: dt.date
+    replied_on: dt.date | None
+    answered: bool
+    today: dt.date
+
+    @property
+    def days_overdue(self) -> int:
+        """Days past the deadline without a reply (0 when not late)."""
+        if self.answered:
+            return 0
+        return max((self.today - self.deadline).days, 0)
+
+    @property
+    def days_to_reply(self) -> int | None:
+        if self.replied_on is None:
+            return None
+        return (self.replied_on - self.action.date).days
+
+    @property
+    def days_left(self) -> int:
+        return max((self.deadline - self.today).days, 0)
+
+
+def communications(queryset: QuerySet | None = None, today: dt.date | None = None):
+    """Every communication of `queryset`, with its deadline and reply."""
+    today = today or timezone.localdate()
+    actions = (Action.objects.all() if queryset is None else queryset).filter(
+        action_type__in=COMMUNICATION_TYPES
+    )
+    for action in actions.select_related("response").prefetch_related(
+        "government_links__government"
+    ):
+        response = action.response_or_none()
+        yield Communication(
+            action=action,
+            deadline=reply_deadline(action.date),
+            replied_on=response.date if response else None,
+            answered=response is not None,
+            today=today,
+        )
+
+
+@dataclass
+class FollowUp:
+    overdue: list[Communication]
+    awaiting: list[Communication]
+    answered: list[Communication]
+
+
+def follow_up(queryset: QuerySet | None = None, today: dt.date | None = None) -> FollowUp:
+    """Communications awaiting a reply (overdue ones first, latest first) and replied ones."""
+    all_ = list(communications(queryset, today))
+    overdue = sorted(
+        (c for c in all_ if not c.answered and c.days_overdue > 0),
+        key=lambda c: (-c.days_overdue, c.action.pk),
+    )
+    awaiting = sorted(
+        (c for c in all_ if not c.answered and c.days_overdue == 0), key=lambda c: c.deadline
+    )
+    answered = sorted(
+        (c for c in all_ if c.answered), key=lambda c: (c.action.date, c.action.pk), reverse=True
+    )
+    return FollowUp(overdue, awaiting, answered)
+
+
+@dataclass(frozen=True)
+class GovernmentReplies:
+    government: str
+    communications: int
+    answered: int
+    median_days: float | None
+
+    @property
+    def share(self) -> float:
+        return self.answered / self.communications if self.communications else 0.0
+
+
+def replies_by_government(queryset: QuerySet | None = None) -> list[GovernmentReplies]:
+    """Per government addressed: communications, how many were answered, median days."""
+    counts: dict[str, list[Communication]] = defaultdict(list)
+    for communication in communications(queryset):
+        for link in communication.action.government_links.all():
+            counts[link.government.name].append(communication)
+    rows = []
+    for government, items in counts.items():
+        days = [c.days_to_reply for c in items if c.days_to_reply is not None]
+        rows.append(
+            GovernmentReplies(
+                government=government,
+                communications=len(items),
+                answered=sum(c.answered for c in items),
+                median_days=statistics.median(days) if days else None,
+            )
+        )
+    return sorted(rows, key=lambda r: (-r.communications, r.government))
