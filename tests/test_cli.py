@@ -190,7 +190,7 @@ def test_import_as_drafts_keeps_them_off_the_public_site(run, seed_file, tmp_pat
 def test_create_token(run, tmp_path):
     import sqlite3
 
-    run("migrate")
+    run("export")  # creates the database
     db = sqlite3.connect(tmp_path / "db" / "tracker.sqlite3")
     db.execute(
         "INSERT INTO auth_user (username, password, is_superuser, is_staff, is_active, "
