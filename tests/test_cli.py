@@ -201,3 +201,19 @@ def test_create_token(run, tmp_path):
     assert result.returncode == 0 and result.stdout.startswith("ua_")
     assert db.execute("SELECT name FROM api_apitoken").fetchall() == [("scripts",)]
     assert "no user 'nobody'" in run("create-token", "nobody").stderr
+
+
+def test_build_site_writes_the_site_quietly_when_piped(run, seed_file, tmp_path):
+    run("import", str(seed_file))
+    result = run("build-site", str(tmp_path / "public"), "--base-url", "https://example.org")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Wrote ") and " pages and " in result.stdout
+    assert result.stderr == ""
+    assert (tmp_path / "public" / "actions" / "2020-12-04-chn-20-2020" / "index.html").is_file()
+    bad = run("build-site", str(tmp_path / "x"), "--base-url", "example.org")
+    assert bad.returncode == 1 and "the site was not written" in bad.stderr
+
+
+def test_import_is_quiet_when_piped(run, seed_file):
+    result = run("import", str(seed_file))
+    assert result.stderr == ""

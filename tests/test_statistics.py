@@ -56,7 +56,7 @@ def test_the_page_has_charts_with_tables(client, seeded):
     assert html.count('<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img"') == 7
     assert "<title>Actions per year, by body</title>" in html
     assert (
-        '<th scope="row"><a href="/statistics/?year=2020">2020</a></th><td>18</td><td>1</td><td>2</td><td>1</td><td>22</td>'
+        '<th scope="row"><a href="/?year=2020">2020</a></th><td>18</td><td>1</td><td>2</td><td>1</td><td>22</td>'
         in html
     )
     assert '<td><a href="/?type=press_release">Press release</a></td><td>6</td>' in html

@@ -4,10 +4,12 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from unactions.public.sitemaps import SITEMAPS
+from unactions.public.urls import data_urlpatterns
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("unactions.api.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("", include(data_urlpatterns)),
     *i18n_patterns(path("", include("unactions.public.urls")), prefix_default_language=False),
 ]

@@ -40,7 +40,7 @@ class ActionFeed(Feed):
         return reverse("public:list") + query.querystring()
 
     def feed_url(self, query):
-        return reverse("public:feed") + query.querystring()
+        return reverse("data:feed") + query.querystring()
 
     def author_name(self):
         return settings.SITE_NAME

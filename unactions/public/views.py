@@ -7,15 +7,18 @@ the same rows.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from unactions.formats import csvfile, jsonfile
+from unactions.formats import csvfile, jsonfile, searchtext
 from unactions.records import followup
 from unactions.records import statistics as stats
 from unactions.records.models import Action, Defender, Mechanism
@@ -26,10 +29,11 @@ from unactions.records.query import (
     filter_actions,
     find_actions,
 )
-from unactions.records.serialize import records_of
+from unactions.records.serialize import record_of, records_of
 
 from . import charts
 from .models import Introduction
+from .static_paths import is_static_build
 
 PAGE_SIZE = 25
 
@@ -42,8 +46,8 @@ def _bad_query(request, error: QueryError):
     return render(request, "public/bad_query.html", {"error": str(error)}, status=400)
 
 
-def _page(request, actions):
-    paginator = Paginator(actions, PAGE_SIZE)
+def _page(request, actions, size: int | None = PAGE_SIZE):
+    paginator = Paginator(actions, size or max(actions.count(), 1))
     number = request.GET.get("page", "1")
     if not number.isdigit() or not 1 <= int(number) <= max(paginator.num_pages, 1):
         raise Http404("No such page")
@@ -55,7 +59,9 @@ def action_list(request):
         query = _query(request)
         actions = find_actions(query).with_record()
         page = _page(request, actions)
-        facets = facet_counts(query)
+        # The static export links each value to its own page, so it shows the counts
+        # of those pages rather than of the current combination.
+        facets = facet_counts(ActionQuery() if is_static_build() else query)
     except QueryError as error:
         return _bad_query(request, error)
     published = Action.objects.published()
@@ -116,7 +122,8 @@ def mechanism_detail(request, slug: str):
     actions = find_actions(query).with_record()
     if not actions.exists():
         raise Http404("No published action of this mechanism")
-    page = _page(request, actions)
+    # The static export has no pages for a mechanism's list: it shows it whole.
+    page = _page(request, actions, size=None if is_static_build() else PAGE_SIZE)
     counts = {f.key: f for f in facet_counts(query)}
     return render(
         request,
@@ -190,3 +197,44 @@ def statistics_page(request):
             "reply_days": followup.reply_days(),
         },
     )
+
+
+def search_page(request):
+    """Search from static files (the static export); the live site searches on its list."""
+    if not is_static_build():
+        query = request.GET.get("q", "")
+        return redirect(reverse("public:list") + ("?" + urlencode({"q": query}) if query else ""))
+    return render(request, "public/search.html")
+
+
+def search_index(request):
+    """What the static export's search looks through: every published action, folded."""
+    entries = []
+    for action in Action.objects.published().with_record():
+        record = record_of(action)
+        entries.append(
+            {
+                "u": action.get_absolute_url(),
+                "d": record.date.isoformat(),
+                "t": record.action,
+                "m": action.mechanism_term.name,
+                "s": action.summary,
+                "x": searchtext.fold(
+                    " ".join(
+                        [
+                            record.summary,
+                            action.summary_zh,
+                            record.mechanism,
+                            record.action,
+                            *record.issues,
+                            *record.defenders,
+                            *record.governments,
+                            *record.regions,
+                            *record.communication_refs,
+                            *(s.title for s in record.related_sources),
+                        ]
+                    )
+                ),
+            }
+        )
+    return JsonResponse(entries, safe=False, json_dumps_params={"ensure_ascii": False})

@@ -47,6 +47,7 @@ def load_records(
     comment: str = "",
     history: bool = True,
     status: str = models.Status.PUBLISHED,
+    progress=None,
 ) -> ImportResult:
     """Store `records`; with `dry_run`, only say what storing them would do.
 
@@ -65,7 +66,9 @@ def load_records(
                     record_id__in=[r.id for r in records]
                 )
             }
-            for record in records:
+            for done, record in enumerate(records, start=1):
+                if progress:
+                    progress(done, len(records))
                 action = stored.get(record.id)
                 if action is None:
                     action, kind = models.Action(record_id=record.id, status=status), "created"

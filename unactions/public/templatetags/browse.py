@@ -2,30 +2,55 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django import template
-from django.urls import translate_url
+from django.urls import reverse, translate_url
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from unactions.formats import searchtext
 
+from .. import static_paths
+
 register = template.Library()
 
 
 @register.simple_tag
 def toggle_url(query, key: str, value: str) -> str:
-    """The list's URL with `value` of facet `key` selected, or unselected if it was."""
-    return query.toggled(key, value).querystring() or "?"
+    """The list's URL with `value` of facet `key` selected, or unselected if it was.
+
+    The static export has a page per single filter, not per combination.
+    """
+    toggled = query.toggled(key, value)
+    if static_paths.is_static_build():
+        return static_paths.query_path(
+            toggled if query.is_selected(key, value) else type(query)(selected={key: (value,)})
+        )
+    return reverse("public:list") + toggled.querystring()
 
 
 @register.simple_tag
-def without_url(query, key: str) -> str:
-    return query.without(key).querystring() or "?"
+def filter_url(key: str, value: str) -> str:
+    """The list filtered by one value of one facet."""
+    if static_paths.is_static_build():
+        return static_paths.filter_path(key, value)
+    return reverse("public:list") + "?" + urlencode([(key, value)])
+
+
+@register.simple_tag
+def feed_url(key: str, value: str) -> str:
+    """The Atom feed of the actions with one value of one facet."""
+    if static_paths.is_static_build():
+        return static_paths.feed_path(key, value)
+    return reverse("data:feed") + "?" + urlencode([(key, value)])
 
 
 @register.simple_tag
 def page_url(query, number: int) -> str:
+    if static_paths.is_static_build():
+        return static_paths.query_path(query, number)
     return query.querystring(page=number if number > 1 else None) or "?"
 
 
@@ -47,6 +72,10 @@ def highlight(text: str, query) -> SafeString:
 def language_url(context, language: str) -> str:
     """This page in another language, with the same filters."""
     request = context["request"]
+    if static_paths.is_static_build():
+        # A static page's address has no query string: switch to its folder's twin.
+        path = request.META.get("HTTP_X_STATIC_PATH", request.path).removesuffix("index.html")
+        return static_paths.translate_path(path, language)
     url = translate_url(request.path, language)
     query = request.META.get("QUERY_STRING", "")
     return f"{url}?{query}" if query else url
@@ -67,3 +96,8 @@ def get_count(values: dict, category: str, key: str):
 @register.simple_tag
 def series_total(series, category: str) -> int:
     return series.total(category)
+
+
+@register.simple_tag
+def is_selected(query, key: str, value: str) -> bool:
+    return query.is_selected(key, value)

@@ -11,6 +11,7 @@ from unactions.records.models import Action
 from unactions.records.serialize import records_of
 
 from ._base import RecordsCommand, ensure_database
+from ._progress import Progress
 
 WRITERS = {"json": jsonfile.dumps, "csv": csvfile.dumps, "xlsx": xlsxfile.dumps}
 
@@ -26,14 +27,23 @@ class Command(RecordsCommand):
 
     def handle(self, *args, format: str, output: str | None, **options):
         ensure_database()
-        content = WRITERS[format](records_of(Action.objects.with_record()))
+        actions = Action.objects.with_record()
+        total = actions.count()
+        with Progress(self.stderr, "Exporting") as progress:
+
+            def counted():
+                for done, record in enumerate(records_of(actions), start=1):
+                    progress.update(done, total)
+                    yield record
+
+            content = WRITERS[format](counted())
         if output is None:
             if isinstance(content, bytes):
                 raise CommandError("an XLSX export needs --output FILE")
             self.stdout.write(content, ending="")
             return
         write_atomically(Path(output), content)
-        self.stderr.write(f"Wrote {Action.objects.count()} actions to {output}")
+        self.stderr.write(f"Wrote {total} actions to {output}")
 
 
 def write_atomically(path: Path, content: str | bytes) -> None:

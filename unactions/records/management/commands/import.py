@@ -10,6 +10,7 @@ from unactions.records.loader import load_records
 from unactions.records.models import Status
 
 from ._base import RecordsCommand, ensure_database, read_records
+from ._progress import Progress
 
 
 class Command(RecordsCommand):
@@ -33,13 +34,15 @@ class Command(RecordsCommand):
         records = read_records(file)
         ensure_database()
         try:
-            result = load_records(
-                records,
-                dry_run=dry_run,
-                status=Status.DRAFT if as_drafts else Status.PUBLISHED,
-                author=f"{getpass.getuser()} (command line)",
-                comment=f"unactions import {Path(file).name}",
-            )
+            with Progress(self.stderr, "Importing") as progress:
+                result = load_records(
+                    records,
+                    progress=progress.update,
+                    dry_run=dry_run,
+                    status=Status.DRAFT if as_drafts else Status.PUBLISHED,
+                    author=f"{getpass.getuser()} (command line)",
+                    comment=f"unactions import {Path(file).name}",
+                )
         except RecordsError as error:
             raise CommandError(f"{file}: nothing was imported.\n{error}") from None
         prefix = "Dry run, nothing stored: would be " if dry_run else ""
