@@ -116,6 +116,33 @@ ZH = {
     "Region": "地区",
     "Government addressed": "致函政府",
     "Defender named": "提及的人权捍卫者",
+    "Statistics": "统计",
+    "Atom feed": "Atom 订阅",
+    "matching the filters": "符合筛选条件",
+    "see them": "查看",
+    "all actions": "所有行动",
+    "Total": "合计",
+    "Actions per year, by body": "按年份和机构统计的行动",
+    "Actions per month, by body": "按月份和机构统计的行动",
+    "Table": "表格",
+    "Month": "月份",
+    "None": "无",
+    "Communications": "函件",
+    "Answered": "已回应",
+    "Share answered": "回应比例",
+    "Median days to reply": "回应天数中位数",
+    "Share of communications answered, per year (%)": "每年函件回应比例（%）",
+    "Government replies to communications": "政府对函件的回应",
+    "By government addressed": "按致函政府统计",
+    "Government": "政府",
+    "No communication.": "没有函件。",
+    "Top issues": "主要议题",
+    "Top mechanisms": "主要机制",
+    "Defenders named most often": "被提及最多的人权捍卫者",
+    "Download all actions:": "下载所有行动：",
+    "Figures for %(counter)s published action": "%(counter)s 项已发布行动的统计",
+    "Allegation letters, urgent appeals and other letters ask the government to reply within %(days)s days.": "指控信、紧急呼吁和其他信函要求政府在 %(days)s 天内作出回应。",
+    "Searching this copy of the site needs JavaScript. Browse by filter from the list of actions instead.": "在此网站副本中搜索需要 JavaScript。请改用行动列表中的筛选浏览。",
     "%(site_name)s: a record of what UN human rights mechanisms do about human rights defenders.": "%(site_name)s：记录联合国人权机制就人权捍卫者采取的行动。",
 }
 
@@ -132,6 +159,10 @@ def fill(text: str) -> str:
             if block:
                 key = "".join(re.findall(r'^"(.*)"$', block.group(1), re.M))
         value = ZH.get(key.replace('\\"', '"'))
+        if not value and "#, fuzzy" in entry:
+            # makemessages' guesses from similar strings are wrong more often than not.
+            entry = re.sub(r"^#\| .*\n", "", entry, flags=re.M).replace("#, fuzzy\n", "")
+            entry = re.sub(r'^(msgstr(?:\[0\])?) ".*"$', r'\1 ""', entry, flags=re.M)
         if value:
             quoted = value.replace('"', '\\"')
             entry = re.sub(

@@ -104,6 +104,10 @@ def test_a_phone_reads_without_scrolling_sideways(phone, site, screenshot):
     expect(count(phone)).to_have_text("22 actions")
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 360
+    for path in ("/statistics/", "/actions/2020-12-04-chn-20-2020/", "/defenders/"):
+        phone.goto(site + path)
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 360, path
+    phone.goto(site + "/")
     phone.get_by_text("Filters", exact=True).click()
     phone.get_by_label(re.compile(r"^Opinion")).check()
     expect(count(phone)).to_have_text("2 actions found")
