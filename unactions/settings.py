@@ -16,6 +16,10 @@ ALLOWED_HOSTS         comma-separated host names the site answers to
 UNACTIONS_SITE_NAME   the name shown on every page (default: UN Actions Tracker)
 UNACTIONS_REPLY_DAYS  days a government has to reply to a communication (default: 60)
 STATIC_ROOT           folder `unactions collectstatic` fills for production serving
+UNACTIONS_HTTPS       "true" when served over HTTPS: secure cookies, HSTS, redirect to https
+UNACTIONS_BEHIND_PROXY "true" when a reverse proxy sets X-Forwarded-Proto (nginx, Caddy)
+CSRF_TRUSTED_ORIGINS  comma-separated origins editors post forms from, e.g.
+                      https://tracker.example.org
 AXES_FAILURE_LIMIT    failed logins before a user name is locked out from an address (5)
 AXES_COOLOFF_HOURS    how long such a lockout lasts, in hours (1)
 """
@@ -157,10 +161,33 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "/static/"
-# Where `collectstatic` gathers files for production; until then they are served
-# straight from the apps.
+# Where `collectstatic` gathers files for production, served compressed and with
+# content-hashed names; until then they are served straight from the apps.
 STATIC_ROOT = os.environ.get("STATIC_ROOT") or None
-WHITENOISE_USE_FINDERS = True
+WHITENOISE_USE_FINDERS = STATIC_ROOT is None
+if STATIC_ROOT:
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+
+# Production behind HTTPS.
+if envbool("UNACTIONS_HTTPS", "false"):
+    SECURE_SSL_REDIRECT = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", "true")
+    # Consent to browsers' preload list; it takes effect only once the host is submitted.
+    SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "true")
+if envbool("UNACTIONS_BEHIND_PROXY", "false"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CSRF_TRUSTED_ORIGINS = [
+    o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
+]
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = 8 * 3600  # an editor's session lasts a working day
+X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {
     "version": 1,
