@@ -173,26 +173,19 @@ def _write(action: models.Action, record: Record, terms: _Terms) -> None:
             related.all().delete()
         models.Response.objects.filter(action=action).delete()
 
-    models.ActionGovernment.objects.bulk_create(
-        models.ActionGovernment(
-            action=action, government=terms.get(models.Government, name), position=i
+    for link, term, names in (
+        (models.ActionGovernment, "government", record.governments),
+        (models.ActionIssue, "issue", record.issues),
+        (models.ActionRegion, "region", record.regions),
+        (models.ActionDefender, "defender", record.defenders),
+    ):
+        term_model = link._meta.get_field(term).related_model
+        # A region the vocabulary lacks goes after the deployment's own.
+        defaults = {"position": 100} if term_model is models.Region else {}
+        link.objects.bulk_create(
+            link(action=action, position=i, **{term: terms.get(term_model, name, **defaults)})
+            for i, name in enumerate(names)
         )
-        for i, name in enumerate(record.governments)
-    )
-    models.ActionIssue.objects.bulk_create(
-        models.ActionIssue(action=action, issue=terms.get(models.Issue, name), position=i)
-        for i, name in enumerate(record.issues)
-    )
-    models.ActionRegion.objects.bulk_create(
-        models.ActionRegion(
-            action=action, region=terms.get(models.Region, name, position=100), position=i
-        )
-        for i, name in enumerate(record.regions)
-    )
-    models.ActionDefender.objects.bulk_create(
-        models.ActionDefender(action=action, defender=terms.get(models.Defender, name), position=i)
-        for i, name in enumerate(record.defenders)
-    )
     models.Document.objects.bulk_create(
         models.Document(
             action=action, position=i, label=d.label, languages=list(d.languages), url=d.url
