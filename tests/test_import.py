@@ -78,17 +78,36 @@ def test_repeated_ids_are_refused(db, seed_records):
 def test_a_failure_midway_rolls_everything_back(db, seed_records, monkeypatch):
     from unactions.records import loader
 
-    written = []
-    original = loader._write
+    stored_chunks = []
+    original = loader._store
 
-    def fail_on_third(action, record, terms):
-        if len(written) == 2:
+    def fail_on_third_chunk(changes, terms):
+        if len(stored_chunks) == 2:
             raise RuntimeError("disk full")
-        written.append(record.id)
-        original(action, record, terms)
+        original(changes, terms)
+        stored_chunks.append(len(changes))
 
-    monkeypatch.setattr(loader, "_write", fail_on_third)
+    monkeypatch.setattr(loader, "CHUNK", 5)
+    monkeypatch.setattr(loader, "_store", fail_on_third_chunk)
     with pytest.raises(RuntimeError):
         load_records(seed_records)
+    assert stored_chunks == [5, 5]
     assert models.Action.objects.count() == 0
     assert models.Issue.objects.count() == 0
+    assert models.ActionVersion.objects.count() == 0
+
+
+def test_records_are_stored_a_chunk_at_a_time(db, seed_records, monkeypatch):
+    from unactions.records import loader
+
+    monkeypatch.setattr(loader, "CHUNK", 5)
+    result = load_records(seed_records)
+    assert len(result.created) == 22
+    again = [r for r in seed_records]
+    again[13].summary = "Changed in the third chunk."
+    assert load_records(again).updated == [seed_records[13].id]
+    assert (
+        models.Action.objects.get(record_id=seed_records[13].id).summary
+        == "Changed in the third chunk."
+    )
+    assert models.ActionVersion.objects.count() == 23

@@ -33,7 +33,10 @@ def fold_char(char: str) -> str:
 
 def fold(text: str) -> str:
     """Lower-case, no diacritics: "Hélène" gives "helene"."""
-    return "".join(fold_char(c) for c in text)
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 def index_text(*parts: str) -> str:

@@ -32,7 +32,14 @@ def snapshot(action: Action, record: dict | None = None) -> dict[str, Any]:
     return data
 
 
-def record_version(
+def record_version(action: Action, kind: str, **details) -> ActionVersion:
+    """Store the action as it is now (see `version`)."""
+    new = version(action, kind, **details)
+    new.save()
+    return new
+
+
+def version(
     action: Action,
     kind: str,
     *,
@@ -41,10 +48,11 @@ def record_version(
     comment: str = "",
     record: dict | None = None,
 ) -> ActionVersion:
-    """Store the action as it is now. Pass `record` when it is at hand, to skip a query."""
+    """The action as it is now, as a version to store. Pass `record` when it is at hand,
+    to skip a query."""
     if record is None:
         action = Action.objects.with_record().get(pk=action.pk)
-    return ActionVersion.objects.create(
+    return ActionVersion(
         record_id=action.record_id,
         action=action if kind != ActionVersion.Kind.DELETED else None,
         number=action.revision,

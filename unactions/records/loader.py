@@ -11,13 +11,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils.text import slugify
 
 from unactions.formats import extract
 from unactions.formats.errors import Problem, RecordsError
 from unactions.formats.record import ACTION_TYPES, BODIES, Record
 
 from . import models, search
-from .history import record_version
+from .history import version
 from .serialize import record_of
 
 
@@ -60,40 +61,56 @@ def load_records(
     try:
         with transaction.atomic():
             terms = _Terms()
-            stored = {
-                a.record_id: a
-                for a in models.Action.objects.with_record().filter(
-                    record_id__in=[r.id for r in records]
-                )
-            }
-            for done, record in enumerate(records, start=1):
+            done = 0
+            for chunk in _chunks(records, CHUNK):
+                stored = {
+                    a.record_id: a
+                    for a in models.Action.objects.with_record().filter(
+                        record_id__in=[r.id for r in chunk]
+                    )
+                }
+                changes: list[tuple[models.Action, Record, str]] = []
+                for record in chunk:
+                    action = stored.get(record.id)
+                    if action is None:
+                        action = models.Action(record_id=record.id, status=status)
+                        changes.append((action, record, models.ActionVersion.Kind.CREATED))
+                        result.created.append(record.id)
+                    elif record_of(action).to_dict() == record.to_dict():
+                        result.unchanged.append(record.id)
+                    else:
+                        changes.append((action, record, models.ActionVersion.Kind.UPDATED))
+                        result.updated.append(record.id)
+                _store(changes, terms)
+                if history:
+                    models.ActionVersion.objects.bulk_create(
+                        version(
+                            action,
+                            kind,
+                            user=user,
+                            author=author,
+                            comment=comment,
+                            record=record.to_dict(),
+                        )
+                        for action, record, kind in changes
+                    )
+                done += len(chunk)
                 if progress:
                     progress(done, len(records))
-                action = stored.get(record.id)
-                if action is None:
-                    action, kind = models.Action(record_id=record.id, status=status), "created"
-                    result.created.append(record.id)
-                elif record_of(action).to_dict() == record.to_dict():
-                    result.unchanged.append(record.id)
-                    continue
-                else:
-                    kind = "updated"
-                    result.updated.append(record.id)
-                _write(action, record, terms)
-                if history:
-                    record_version(
-                        action,
-                        kind,
-                        user=user,
-                        author=author,
-                        comment=comment,
-                        record=record.to_dict(),
-                    )
             if dry_run:
                 raise _DryRun
     except _DryRun:
         pass
     return result
+
+
+# Records are stored a chunk at a time: one query per table for each chunk.
+CHUNK = 500
+
+
+def _chunks(items: Sequence, size: int):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def _check(records: Sequence[Record]) -> None:
@@ -127,27 +144,152 @@ def _check(records: Sequence[Record]) -> None:
 
 
 class _Terms:
-    """Vocabulary rows by name, created on first use, looked up once per import."""
+    """Vocabulary rows by name: looked up in bulk, created in bulk when missing."""
 
     def __init__(self):
         self._cache: dict[tuple[type, str], object] = {}
 
-    def get(self, model, name: str, **defaults):
-        key = (model, name)
-        if key not in self._cache:
-            self._cache[key], _ = model.objects.get_or_create(name=name, defaults=defaults)
-        return self._cache[key]
+    def get(self, model, name: str):
+        return self._cache[(model, name)]
+
+    def preload(self, records: Sequence[Record]) -> None:
+        wanted: dict[type, dict[str, dict]] = {model: {} for model in _TERM_FIELDS.values()}
+        wanted[models.Mechanism] = {}
+        for record in records:
+            wanted[models.Mechanism].setdefault(
+                extract.named_mechanism(record.mechanism), {"body": record.body}
+            )
+            for attribute, model in _TERM_FIELDS.items():
+                for name in getattr(record, attribute):
+                    # A region the vocabulary lacks goes after the deployment's own.
+                    wanted[model].setdefault(
+                        name, {"position": 100} if model is models.Region else {}
+                    )
+        for model, names in wanted.items():
+            missing = [n for n in names if (model, n) not in self._cache]
+            for chunk in _chunks(missing, CHUNK):
+                for term in model.objects.filter(name__in=chunk):
+                    self._cache[(model, term.name)] = term
+            new = [n for n in missing if (model, n) not in self._cache]
+            slugs = _unique_slugs(model, new)
+            created = model.objects.bulk_create(
+                model(name=n, slug=slugs[n], **names[n]) for n in new
+            )
+            for term in created:
+                self._cache[(model, term.name)] = term
 
 
-def _write(action: models.Action, record: Record, terms: _Terms) -> None:
+_TERM_FIELDS = {
+    "governments": models.Government,
+    "issues": models.Issue,
+    "regions": models.Region,
+    "defenders": models.Defender,
+}
+_LINKS = (
+    (models.ActionGovernment, "government", "governments"),
+    (models.ActionIssue, "issue", "issues"),
+    (models.ActionRegion, "region", "regions"),
+    (models.ActionDefender, "defender", "defenders"),
+)
+
+
+def _unique_slugs(model, names: list[str]) -> dict[str, str]:
+    """A slug for each new name, unique among the stored ones and each other."""
+    bases = {n: slugify(n, allow_unicode=True) or model._meta.model_name for n in names}
+    taken = set()
+    for chunk in _chunks(sorted(set(bases.values())), CHUNK):
+        taken |= set(model.objects.filter(slug__in=chunk).values_list("slug", flat=True))
+    slugs = {}
+    for name in names:
+        slug, n = bases[name], 1
+        while slug in taken or (n > 1 and model.objects.filter(slug=slug).exists()):
+            n += 1
+            slug = f"{bases[name]}-{n}"
+        taken.add(slug)
+        slugs[name] = slug
+    return slugs
+
+
+def _store(changes: list[tuple[models.Action, Record, str]], terms: _Terms) -> None:
+    """Write actions and everything they hold: new ones and changed ones, in bulk."""
+    if not changes:
+        return
+    terms.preload([record for _, record, _ in changes])
+    for action, record, _ in changes:
+        _set_fields(action, record, terms)
+        action.revision += 1
+    new = [action for action, _, kind in changes if kind == models.ActionVersion.Kind.CREATED]
+    old = [action for action, _, kind in changes if kind != models.ActionVersion.Kind.CREATED]
+    models.Action.objects.bulk_create(new, batch_size=CHUNK)
+    for action in old:
+        action.save()
+    if old:
+        for model in (
+            *(link for link, _, _ in _LINKS),
+            models.Document,
+            models.RelatedSource,
+            models.Response,
+        ):
+            model.objects.filter(action__in=old).delete()
+    for link, term, attribute in _LINKS:
+        term_model = link._meta.get_field(term).related_model
+        link.objects.bulk_create(
+            (
+                link(action=action, position=i, **{term: terms.get(term_model, name)})
+                for action, record, _ in changes
+                for i, name in enumerate(getattr(record, attribute))
+            ),
+            batch_size=CHUNK,
+        )
+    models.Document.objects.bulk_create(
+        (
+            models.Document(
+                action=action, position=i, label=d.label, languages=list(d.languages), url=d.url
+            )
+            for action, record, _ in changes
+            for i, d in enumerate(record.documents)
+        ),
+        batch_size=CHUNK,
+    )
+    models.RelatedSource.objects.bulk_create(
+        (
+            models.RelatedSource(
+                action=action,
+                position=i,
+                publisher=s.publisher,
+                kind=s.kind,
+                title=s.title,
+                outlet=s.outlet,
+                date=s.date,
+                url=s.url,
+            )
+            for action, record, _ in changes
+            for i, s in enumerate(record.related_sources)
+        ),
+        batch_size=CHUNK,
+    )
+    models.Response.objects.bulk_create(
+        (
+            models.Response(
+                action=action,
+                text=record.response.text,
+                date=record.response.date,
+                languages=list(record.response.languages),
+            )
+            for action, record, _ in changes
+            if record.response
+        ),
+        batch_size=CHUNK,
+    )
+
+
+def _set_fields(action: models.Action, record: Record, terms: _Terms) -> None:
     action.date = record.date
     action.date_text = record.date_text
     action.published_date = record.published_date
     action.body = record.body
     action.mechanism = record.mechanism
-    action.mechanism_term = terms.get(
-        models.Mechanism, extract.named_mechanism(record.mechanism), body=record.body
-    )
+    action.mechanism_term = terms.get(models.Mechanism, extract.named_mechanism(record.mechanism))
     action.mandates = record.mandates
     action.experts = record.experts
     action.action_type = record.action_type
@@ -157,58 +299,3 @@ def _write(action: models.Action, record: Record, terms: _Terms) -> None:
     action.languages = list(record.languages)
     action.communication_refs = list(record.communication_refs)
     action.search_document = search.document(record, action.mechanism_term.name, action.summary_zh)
-    is_new = action.pk is None
-    action.revision += 1
-    action.save()
-
-    if not is_new:
-        for related in (
-            action.government_links,
-            action.issue_links,
-            action.region_links,
-            action.defender_links,
-            action.documents,
-            action.related_sources,
-        ):
-            related.all().delete()
-        models.Response.objects.filter(action=action).delete()
-
-    for link, term, names in (
-        (models.ActionGovernment, "government", record.governments),
-        (models.ActionIssue, "issue", record.issues),
-        (models.ActionRegion, "region", record.regions),
-        (models.ActionDefender, "defender", record.defenders),
-    ):
-        term_model = link._meta.get_field(term).related_model
-        # A region the vocabulary lacks goes after the deployment's own.
-        defaults = {"position": 100} if term_model is models.Region else {}
-        link.objects.bulk_create(
-            link(action=action, position=i, **{term: terms.get(term_model, name, **defaults)})
-            for i, name in enumerate(names)
-        )
-    models.Document.objects.bulk_create(
-        models.Document(
-            action=action, position=i, label=d.label, languages=list(d.languages), url=d.url
-        )
-        for i, d in enumerate(record.documents)
-    )
-    models.RelatedSource.objects.bulk_create(
-        models.RelatedSource(
-            action=action,
-            position=i,
-            publisher=s.publisher,
-            kind=s.kind,
-            title=s.title,
-            outlet=s.outlet,
-            date=s.date,
-            url=s.url,
-        )
-        for i, s in enumerate(record.related_sources)
-    )
-    if record.response:
-        models.Response.objects.create(
-            action=action,
-            text=record.response.text,
-            date=record.response.date,
-            languages=list(record.response.languages),
-        )
