@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt
 
-.PHONY: run test lint format clean
+.PHONY: run test lint format clean benchmark
 
 ## Install, migrate, load the sample data when the database is empty, and serve on :8000.
 run: $(VENV)/.installed
@@ -17,6 +17,12 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-dev
 	scripts/ensure-chromium
 	$(BIN)/pytest
+
+## Benchmark against Datasette (not part of the tests): make benchmark SIZES="10000 100000"
+SIZES ?= 10000 100000 1000000
+benchmark: $(VENV)/.installed-dev
+	$(PIP) -e '.[dev,benchmark]'
+	$(BIN)/python -m benchmarks.run --sizes $(SIZES)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -75,3 +75,9 @@ def test_the_page_follows_the_filters(client, seeded):
 
 def test_bad_filters_are_explained(client, seeded):
     assert client.get("/statistics/?to=soon").status_code == 400
+
+
+def test_statistics_of_a_search(client, seeded):
+    html = client.get("/statistics/?q=detention").content.decode()
+    assert "Figures for 12 published actions" in html  # every record that says "detention"
+    assert '<th scope="row">2020</th><td>' in html

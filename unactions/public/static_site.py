@@ -29,7 +29,7 @@ from unactions.records.models import Action, Defender, Mechanism
 from unactions.records.query import ActionQuery, facet_counts, find_actions
 
 from . import static_paths
-from .views import PAGE_SIZE
+from .views import PAGE_SIZE, static_facets
 
 LANGUAGES = ("en", "zh-hans")
 
@@ -126,6 +126,7 @@ def build_site(
     quiet = logging.getLogger("django.request")
     level = quiet.level
     quiet.setLevel(logging.ERROR)  # the deliberate 404 below is not worth a warning
+    static_facets.cache_clear()
     try:
         with override_settings(UNACTIONS_STATIC_BUILD=True, ALLOWED_HOSTS=["*"]):
             todo = list(dict.fromkeys(pages()))
@@ -151,6 +152,7 @@ def build_site(
         shutil.rmtree(work, ignore_errors=True)
         raise
     finally:
+        static_facets.cache_clear()
         quiet.setLevel(level)
     return BuildResult(pages=len(todo), files=files)
 

@@ -7,6 +7,7 @@ the same rows.
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
@@ -54,14 +55,20 @@ def _page(request, actions, size: int | None = PAGE_SIZE):
     return paginator.page(int(number))
 
 
+@functools.lru_cache(maxsize=4)
+def static_facets(language: str):
+    """The whole list's facets, computed once per static export (it clears this)."""
+    return facet_counts(ActionQuery())
+
+
 def action_list(request):
     try:
         query = _query(request)
         actions = find_actions(query).with_record()
         page = _page(request, actions)
         # The static export links each value to its own page, so it shows the counts
-        # of those pages rather than of the current combination.
-        facets = facet_counts(ActionQuery() if is_static_build() else query)
+        # of those pages rather than of the current combination: the same on every page.
+        facets = static_facets(get_language()) if is_static_build() else facet_counts(query)
     except QueryError as error:
         return _bad_query(request, error)
     published = Action.objects.published()

@@ -14,12 +14,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from unactions.formats.record import COMMUNICATION_TYPES
 
-from .models import Action
+from .models import Action, ActionGovernment
 
 
 def reply_days() -> int:
@@ -112,20 +112,32 @@ class GovernmentReplies:
 
 
 def replies_by_government(queryset: QuerySet | None = None) -> list[GovernmentReplies]:
-    """Per government addressed: communications, how many were answered, median days."""
-    counts: dict[str, list[Communication]] = defaultdict(list)
-    for communication in communications(queryset):
-        for link in communication.action.government_links.all():
-            counts[link.government.name].append(communication)
-    rows = []
-    for government, items in counts.items():
-        days = [c.days_to_reply for c in items if c.days_to_reply is not None]
-        rows.append(
-            GovernmentReplies(
-                government=government,
-                communications=len(items),
-                answered=sum(c.answered for c in items),
-                median_days=statistics.median(days) if days else None,
-            )
+    """Per government addressed: communications, how many were answered, median days.
+
+    Counted in the database, so that it stays fast on large collections.
+    """
+    sent = (Action.objects.all() if queryset is None else queryset).filter(
+        action_type__in=COMMUNICATION_TYPES
+    )
+    links = ActionGovernment.objects.filter(action__in=sent.values("pk"))
+    counts = links.values("government__name").annotate(
+        total=Count("action_id"), answered=Count("action__response")
+    )
+    days: dict[str, list[int]] = defaultdict(list)
+    dated = links.filter(action__response__date__isnull=False).values_list(
+        "government__name", "action__date", "action__response__date"
+    )
+    for government, sent_on, replied_on in dated:
+        days[government].append((replied_on - sent_on).days)
+    rows = [
+        GovernmentReplies(
+            government=row["government__name"],
+            communications=row["total"],
+            answered=row["answered"],
+            median_days=statistics.median(days[row["government__name"]])
+            if days[row["government__name"]]
+            else None,
         )
+        for row in counts
+    ]
     return sorted(rows, key=lambda r: (-r.communications, r.government))

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
 from django.db.models.functions import ExtractMonth, ExtractYear
 
+from unactions.formats.record import COMMUNICATION_TYPES
+
 from . import query as q
-from .followup import communications
 from .models import Body
 
 
@@ -58,10 +59,12 @@ class ReplyRate:
 
 
 def reply_rate_by_year(actions: QuerySet) -> list[ReplyRate]:
-    sent: Counter[int] = Counter()
-    answered: Counter[int] = Counter()
-    for communication in communications(actions):
-        year = communication.action.date.year
-        sent[year] += 1
-        answered[year] += communication.answered
-    return [ReplyRate(year, sent[year], answered[year]) for year in sorted(sent)]
+    rows = (
+        actions.filter(action_type__in=COMMUNICATION_TYPES)
+        .order_by()
+        .annotate(year=ExtractYear("date"))
+        .values("year")
+        .annotate(total=Count("pk"), answered=Count("response"))
+        .order_by("year")
+    )
+    return [ReplyRate(r["year"], r["total"], r["answered"]) for r in rows]

@@ -1,0 +1,328 @@
+"""Benchmark: import throughput and query latency at scale, side by side with Datasette.
+
+    python -m benchmarks.run --sizes 10000 100000 [--runs 20] [--workdir /tmp/unactions-bench]
+
+For each size N it generates N synthetic actions (benchmarks/synthetic.py), imports them
+into a new SQLite database and measures records per second; serves that database with
+gunicorn (production settings) and measures, over HTTP, the p50 and p95 latency of the
+first page of the list, a full-text search with its facet counts, two facets combined,
+a defender's page and the statistics page, and the serving process's memory; times a
+static export (for N up to 2,000). It loads the same actions into a SQLite file served
+by Datasette and sends it the equivalent queries (`_search`, `_facet`, column filters,
+with its time limits raised so that it answers in full), checks that both return the same
+row counts, and prints our latency divided by Datasette's. Not part of the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=5).read()
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"{url} did not answer within {timeout}s")
+
+
+def fetch(url: str) -> bytes:
+    with urllib.request.urlopen(url, timeout=300) as response:
+        return response.read()
+
+
+def latencies(url: str, runs: int) -> tuple[float, float]:
+    fetch(url)  # warm up
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fetch(url)
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    return statistics.median(times), times[min(len(times) - 1, int(0.95 * len(times)))]
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process and its children (gunicorn's workers), in MB."""
+    pids = [pid]
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    if children.exists():
+        pids += [int(p) for p in children.read_text().split()]
+    total = 0
+    for p in pids:
+        for line in Path(f"/proc/{p}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1])
+    return total / 1024
+
+
+def environment(db: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{db}",
+        "SECRET_KEY": "benchmark-" + "k" * 40,
+        "DEBUG": "false",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_SETTINGS_MODULE": "unactions.settings",
+        "UNACTIONS_DATA_DIR": str(db.parent),
+    }
+
+
+def import_ours(records, db: Path) -> float:
+    """Records per second through the loader the CLI and the web import use."""
+    os.environ.update(environment(db))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connections
+
+    from unactions.records.loader import load_records
+
+    connections["default"].close()
+    connections["default"].settings_dict["NAME"] = str(db)
+    call_command("migrate", verbosity=0)
+    start = time.perf_counter()
+    load_records(records, author="benchmark")
+    elapsed = time.perf_counter() - start
+    connections["default"].close()
+    return len(records) / elapsed
+
+
+def load_datasette(records, db: Path) -> None:
+    """The same actions as one table with an FTS5 index, as Datasette users publish them."""
+    connection = sqlite3.connect(db)
+    connection.execute(
+        "CREATE TABLE actions (id TEXT PRIMARY KEY, date TEXT, year INTEGER, body TEXT, "
+        "action_type TEXT, mechanism TEXT, action TEXT, summary TEXT, issues TEXT, "
+        "regions TEXT, defenders TEXT)"
+    )
+    connection.executemany(
+        "INSERT INTO actions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            (
+                r.id,
+                r.date.isoformat(),
+                r.date.year,
+                r.body,
+                r.action_type,
+                r.mechanism,
+                r.action,
+                r.summary,
+                json.dumps(r.issues),
+                json.dumps(r.regions),
+                json.dumps(r.defenders),
+            )
+            for r in records
+        ),
+    )
+    for column in ("date", "body", "action_type", "year"):
+        connection.execute(f"CREATE INDEX actions_{column} ON actions ({column})")
+    connection.execute(
+        "CREATE VIRTUAL TABLE actions_fts USING fts5(summary, mechanism, action, issues, "
+        "defenders, content='actions', content_rowid='rowid')"
+    )
+    connection.execute("INSERT INTO actions_fts(actions_fts) VALUES ('rebuild')")
+    connection.commit()
+    connection.close()
+
+
+def ours_count(base: str, params: list[tuple[str, str]]) -> int:
+    return json.loads(fetch(f"{base}/api/v1/actions?" + urlencode([*params, ("limit", "1")])))[
+        "count"
+    ]
+
+
+def datasette_count(base: str, params: list[tuple[str, str]]) -> int:
+    data = json.loads(fetch(f"{base}/bench/actions.json?" + urlencode([*params, ("_size", "1")])))
+    return data["filtered_table_rows_count"]
+
+
+def run_size(n: int, runs: int, workdir: Path) -> list[dict]:
+    from benchmarks.synthetic import records as synthetic
+
+    folder = workdir / str(n)
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    records = synthetic(n)
+    ours_db, theirs_db = folder / "unactions.sqlite3", folder / "bench.sqlite3"
+    rows = []
+
+    per_second = import_ours(records, ours_db)
+    rows.append({"measure": "import (records/s)", "ours": f"{per_second:,.0f}"})
+    load_datasette(records, theirs_db)
+
+    word = "detention"
+    defender = next(r.defenders[0] for r in records if r.defenders)
+    slug = defender.lower().replace(" ", "-")
+    queries = [
+        ("list, first page", "/", [], []),
+        (
+            "search + 3 facets",
+            "/",
+            [("q", word)],
+            [("_search", word), ("_facet", "body"), ("_facet", "action_type"), ("_facet", "year")],
+        ),
+        (
+            "two facets combined",
+            "/",
+            [("body", "special_procedures"), ("type", "urgent_appeal")],
+            [("body", "special_procedures"), ("action_type", "urgent_appeal"), ("_facet", "year")],
+        ),
+        (
+            f"defender page ({defender})",
+            f"/defenders/{slug}/",
+            [("defender", slug)],
+            [("defenders__arraycontains", defender)],
+        ),
+        ("statistics page", "/statistics/", [], [("_facet", "body"), ("_facet", "year")]),
+    ]
+
+    port, their_port = free_port(), free_port()
+    ours = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "unactions.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--timeout",
+            "600",
+        ],
+        cwd=ROOT,
+        env=environment(ours_db),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    metadata = folder / "metadata.json"
+    metadata.write_text(
+        json.dumps(
+            {
+                "databases": {
+                    "bench": {
+                        "tables": {"actions": {"fts_table": "actions_fts", "fts_pk": "rowid"}}
+                    }
+                }
+            }
+        )
+    )
+    theirs = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "datasette",
+            "serve",
+            str(theirs_db),
+            "--port",
+            str(their_port),
+            "--metadata",
+            str(metadata),
+            "--setting",
+            "sql_time_limit_ms",
+            "600000",
+            "--setting",
+            "facet_time_limit_ms",
+            "600000",
+            "--setting",
+            "max_returned_rows",
+            "1000",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base, their_base = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{their_port}"
+    try:
+        wait_for(base + "/api/v1/")
+        wait_for(their_base + "/bench.json")
+        for name, path, params, their_params in queries:
+            query = "?" + urlencode(params) if params and path == "/" else ""
+            p50, p95 = latencies(base + path + query, runs)
+            t50, t95 = latencies(their_base + "/bench/actions?" + urlencode(their_params), runs)
+            ours_n = ours_count(base, params) if path in ("/", f"/defenders/{slug}/") else None
+            their_n = datasette_count(their_base, [p for p in their_params if p[0] != "_facet"])
+            rows.append(
+                {
+                    "measure": name,
+                    "ours": f"p50 {p50:.0f} ms, p95 {p95:.0f} ms",
+                    "datasette": f"p50 {t50:.0f} ms, p95 {t95:.0f} ms",
+                    "ratio": f"{p50 / t50:.2f}",
+                    "rows": "same"
+                    if ours_n is None or ours_n == their_n
+                    else f"DIFFER: {ours_n} vs {their_n}",
+                }
+            )
+        rows.append(
+            {
+                "measure": "serving memory (MB, master + 2 workers)",
+                "ours": f"{rss_mb(ours.pid):.0f}",
+            }
+        )
+    finally:
+        ours.terminate()
+        theirs.terminate()
+        ours.wait()
+        theirs.wait()
+
+    if n <= 2_000:
+        start = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "unactions.cli", "build-site", str(folder / "site")],
+            cwd=ROOT,
+            env=environment(ours_db),
+            check=True,
+            capture_output=True,
+        )
+        rows.append({"measure": "static export (s)", "ours": f"{time.perf_counter() - start:.1f}"})
+    return rows
+
+
+def print_table(n: int, rows: list[dict]) -> None:
+    print(f"\n## {n:,} actions\n")
+    print("| measure | unactions | Datasette | ours / Datasette (p50) | row counts |")
+    print("|---|---|---|---|---|")
+    for row in rows:
+        print(
+            f"| {row['measure']} | {row.get('ours', '')} | {row.get('datasette', '')} | "
+            f"{row.get('ratio', '')} | {row.get('rows', '')} |"
+        )
+    sys.stdout.flush()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/unactions-bench"))
+    args = parser.parse_args()
+    for n in args.sizes:
+        print_table(n, run_size(n, args.runs, args.workdir))
+
+
+if __name__ == "__main__":
+    main()
