@@ -64,7 +64,7 @@ def version(
     )
 
 
-def delete_with_history(action: Action, *, user=None, comment: str = "") -> None:
+def delete_with_history(action: Action, *, user=None, comment: str = "") -> ActionVersion:
     """Delete an action, keeping its last state so that an admin can recover it."""
     with transaction.atomic():
         version = record_version(action, ActionVersion.Kind.DELETED, user=user, comment=comment)
