@@ -139,3 +139,13 @@ def test_a_query_round_trips_through_its_url(seeded):
         }
     )
     assert again == query
+
+
+def test_the_year_follows_an_edited_date(seeded):
+    import datetime as dt
+
+    action = models.Action.objects.get(record_id="2020-12-04-chn-20-2020")
+    action.date = dt.date(2021, 1, 4)
+    action.save()
+    assert counts()["year"] == {"2020": 21, "2021": 1}
+    assert found({"year": ["2021"]}) == ["2020-12-04-chn-20-2020"]

@@ -285,6 +285,7 @@ def _store(changes: list[tuple[models.Action, Record, str]], terms: _Terms) -> N
 
 def _set_fields(action: models.Action, record: Record, terms: _Terms) -> None:
     action.date = record.date
+    action.year = record.date.year
     action.date_text = record.date_text
     action.published_date = record.published_date
     action.body = record.body

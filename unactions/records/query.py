@@ -13,8 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.db.models.functions import ExtractYear
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from . import models, search
@@ -139,20 +138,13 @@ class YearFacet(Facet):
     key, label = "year", _("Year")
 
     def apply(self, queryset, values):
-        years = Q()
         for value in values:
             if not value.isdigit():
                 raise QueryError(f"year: {value!r} is not a year")
-            years |= Q(date__year=int(value))
-        return queryset.filter(years)
+        return queryset.filter(year__in=[int(v) for v in values])
 
     def counts(self, queryset):
-        rows = (
-            queryset.order_by()
-            .annotate(year=ExtractYear("date"))
-            .values("year")
-            .annotate(n=Count("pk"))
-        )
+        rows = queryset.order_by().values("year").annotate(n=Count("pk"))
         return [(str(r["year"]), str(r["year"]), r["n"]) for r in rows]
 
 

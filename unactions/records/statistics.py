@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
-from django.db.models.functions import ExtractMonth, ExtractYear
+from django.db.models.functions import ExtractMonth
 
 from unactions.formats.record import COMMUNICATION_TYPES
 
@@ -27,10 +27,13 @@ class Series:
 
 
 def by_period_and_body(actions: QuerySet, *, monthly: bool = False) -> Series:
-    fields = {"year": ExtractYear("date")}
-    if monthly:
-        fields["month"] = ExtractMonth("date")
-    rows = actions.order_by().annotate(**fields).values(*fields, "body").annotate(n=Count("pk"))
+    fields = {"month": ExtractMonth("date")} if monthly else {}
+    rows = (
+        actions.order_by()
+        .annotate(**fields)
+        .values("year", *fields, "body")
+        .annotate(n=Count("pk"))
+    )
     values: dict[str, dict[str, int]] = defaultdict(dict)
     for row in rows:
         period = f"{row['year']}-{row['month']:02d}" if monthly else str(row["year"])
@@ -62,7 +65,6 @@ def reply_rate_by_year(actions: QuerySet) -> list[ReplyRate]:
     rows = (
         actions.filter(action_type__in=COMMUNICATION_TYPES)
         .order_by()
-        .annotate(year=ExtractYear("date"))
         .values("year")
         .annotate(total=Count("pk"), answered=Count("response"))
         .order_by("year")
