@@ -120,6 +120,18 @@ class TestErrors:
         data = get(client, url, status=status)
         assert data == {"error": {"status": status, "message": message}}
 
+    @pytest.mark.parametrize(
+        "position", [{"offset": -5}, {"offset": "x"}, {"date": "someday", "pk": 1}, {"pk": 1}, [1]]
+    )
+    def test_a_forged_cursor(self, client, seeded, position):
+        import base64
+        import json
+
+        cursor = base64.urlsafe_b64encode(json.dumps(position).encode()).decode()
+        query = "q=detention&" if "offset" in str(position) else ""
+        data = get(client, f"/api/v1/actions?{query}cursor={cursor}", status=400)
+        assert data["error"]["message"] == "cursor: not a cursor this API gave"
+
     def test_a_wrong_method(self, client, seeded):
         response = client.patch("/api/v1/actions")
         assert response.status_code == 405

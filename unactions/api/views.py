@@ -10,6 +10,7 @@ Editors write with `Authorization: Bearer <token>` (create one in the admin, or 
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 from functools import wraps
 from urllib.parse import urlencode
@@ -119,14 +120,16 @@ def actions(request):
     cursor = request.GET.get("cursor")
     if sort == "relevance" and query.q:
         # Ranks are not stable keys: the cursor holds an offset.
-        offset = int(_decode(cursor).get("offset", 0)) if cursor else 0
+        offset = _decode(cursor).get("offset", 0) if cursor else 0
+        if not isinstance(offset, int) or offset < 0:
+            raise ApiError(400, "cursor: not a cursor this API gave")
         page = list(rows.with_record()[offset : offset + limit + 1])
         following = {"offset": offset + limit}
     else:
         if cursor:
             position = _decode(cursor)
             try:
-                date, pk = position["date"], int(position["pk"])
+                date, pk = dt.date.fromisoformat(position["date"]), int(position["pk"])
             except (KeyError, ValueError, TypeError):
                 raise ApiError(400, "cursor: not a cursor this API gave") from None
             if sort == "oldest":
