@@ -13,7 +13,6 @@ from .errors import Problem, RecordsError
 from .page import parse_page
 from .record import SCHEMA_KEYS, Record
 
-FORMATS = ("page", "json", "csv", "xlsx")
 _EXTENSIONS = {".json": "json", ".csv": "csv", ".xlsx": "xlsx", ".txt": "page"}
 
 

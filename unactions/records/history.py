@@ -100,14 +100,6 @@ def _text(value) -> str:
     return json.dumps(value, ensure_ascii=False, indent=1)
 
 
-def previous_version(version: ActionVersion) -> ActionVersion | None:
-    return (
-        ActionVersion.objects.filter(record_id=version.record_id, pk__lt=version.pk)
-        .order_by("-pk")
-        .first()
-    )
-
-
 def restore(version: ActionVersion, *, user=None) -> Action:
     """Make the action what `version` recorded: a revert, or a recovery after deletion."""
     from .loader import load_records

@@ -238,9 +238,6 @@ class ActionQuery:
             selected[key] = values
         return replace(self, selected=selected)
 
-    def without(self, key: str) -> ActionQuery:
-        return replace(self, selected={k: v for k, v in self.selected.items() if k != key})
-
 
 def _date_param(name: str, values: list[str]) -> dt.date | None:
     value = (values or [""])[-1].strip()
