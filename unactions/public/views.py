@@ -80,7 +80,6 @@ def action_list(request):
             "query": query,
             "page": page,
             "facets": facets,
-            "total": published.count(),
             "updated": published.aggregate(latest=Max("updated"))["latest"],
             "introduction": introduction.text_for(get_language()) if introduction else "",
         },
