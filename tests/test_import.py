@@ -79,16 +79,16 @@ def test_a_failure_midway_rolls_everything_back(db, seed_records, monkeypatch):
     from unactions.records import loader
 
     stored_chunks = []
-    original = loader._store
+    original = loader._create
 
-    def fail_on_third_chunk(changes, terms):
+    def fail_on_third_chunk(records, *args):
         if len(stored_chunks) == 2:
             raise RuntimeError("disk full")
-        original(changes, terms)
-        stored_chunks.append(len(changes))
+        original(records, *args)
+        stored_chunks.append(len(records))
 
     monkeypatch.setattr(loader, "CHUNK", 5)
-    monkeypatch.setattr(loader, "_store", fail_on_third_chunk)
+    monkeypatch.setattr(loader, "_create", fail_on_third_chunk)
     with pytest.raises(RuntimeError):
         load_records(seed_records)
     assert stored_chunks == [5, 5]

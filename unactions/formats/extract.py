@@ -8,6 +8,7 @@ date, related sources, regions and the defenders a summary names.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -263,6 +264,7 @@ def defenders_in(summary: str) -> list[str]:
     return names
 
 
+@functools.lru_cache(maxsize=4096)
 def named_mechanism(mechanism: str) -> str:
     """The mechanism an action is filed under, from the name the source wrote.
 

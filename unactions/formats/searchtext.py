@@ -35,7 +35,16 @@ def fold(text: str) -> str:
     """Lower-case, no diacritics: "Hélène" gives "helene"."""
     if text.isascii():
         return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text)
+    # Only the runs of non-ASCII characters need decomposing; a combining mark after an
+    # ASCII letter is in such a run and is dropped like any other.
+    return _NON_ASCII.sub(_fold_run, text).lower()
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def _fold_run(match: re.Match) -> str:
+    decomposed = unicodedata.normalize("NFKD", match.group(0))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from unactions.formats import extract
@@ -18,6 +19,7 @@ from unactions.formats.errors import Problem, RecordsError
 from unactions.formats.record import ACTION_TYPES, BODIES, Record
 
 from . import models, search
+from .bulk import Inserter
 from .history import version
 from .serialize import record_of
 
@@ -69,29 +71,24 @@ def load_records(
                         record_id__in=[r.id for r in chunk]
                     )
                 }
+                new: list[Record] = []
                 changes: list[tuple[models.Action, Record, str]] = []
                 for record in chunk:
                     action = stored.get(record.id)
                     if action is None:
-                        action = models.Action(record_id=record.id, status=status)
-                        changes.append((action, record, models.ActionVersion.Kind.CREATED))
+                        new.append(record)
                         result.created.append(record.id)
                     elif record_of(action).to_dict() == record.to_dict():
                         result.unchanged.append(record.id)
                     else:
                         changes.append((action, record, models.ActionVersion.Kind.UPDATED))
                         result.updated.append(record.id)
+                details = {"user": user, "author": author, "comment": comment}
+                _create(new, terms, status, details if history else None)
                 _store(changes, terms)
                 if history:
                     models.ActionVersion.objects.bulk_create(
-                        version(
-                            action,
-                            kind,
-                            user=user,
-                            author=author,
-                            comment=comment,
-                            record=record.to_dict(),
-                        )
+                        version(action, kind, **details, record=record.to_dict())
                         for action, record, kind in changes
                     )
                 done += len(chunk)
@@ -210,76 +207,135 @@ def _unique_slugs(model, names: list[str]) -> dict[str, str]:
     return slugs
 
 
+def _create(records: list[Record], terms: _Terms, status: str, history: dict | None) -> None:
+    """Insert new actions and everything they hold, with one statement per table."""
+    if not records:
+        return
+    terms.preload(records)
+    now = timezone.now()
+    rows = []
+    for record in records:
+        mechanism = terms.get(models.Mechanism, extract.named_mechanism(record.mechanism))
+        rows.append(
+            (
+                *_columns(record, mechanism),
+                "",
+                search.document(record, mechanism.name),
+                status,
+                1,
+                now,
+                now,
+            )
+        )
+    editorial = ("summary_zh", "search_document", "status", "revision", "created", "updated")
+    inserter = Inserter(models.Action, (*_ACTION_FIELDS, *editorial))
+    ids = dict(inserter.insert_returning(rows, ["record_id", "id"]))
+    _insert_children([(ids[record.id], record) for record in records], terms)
+    if history is not None:
+        user = history["user"]
+        author = history["author"] or (user.get_username() if user is not None else "")
+        user_id = user.pk if user is not None and user.is_authenticated else None
+        fields = ("record_id", "action", "number", "kind", "user", "author", "comment")
+        Inserter(models.ActionVersion, (*fields, "created", "data")).insert(
+            (
+                record.id,
+                ids[record.id],
+                1,
+                models.ActionVersion.Kind.CREATED,
+                user_id,
+                author,
+                history["comment"][:500],
+                now,
+                {**record.to_dict(), "status": status, "embargo_until": None, "summary_zh": ""},
+            )
+            for record in records
+        )
+
+
 def _store(changes: list[tuple[models.Action, Record, str]], terms: _Terms) -> None:
-    """Write actions and everything they hold: new ones and changed ones, in bulk."""
+    """Write changed actions: their fields, and everything they hold anew."""
     if not changes:
         return
     terms.preload([record for _, record, _ in changes])
     for action, record, _ in changes:
         _set_fields(action, record, terms)
         action.revision += 1
-    new = [action for action, _, kind in changes if kind == models.ActionVersion.Kind.CREATED]
-    old = [action for action, _, kind in changes if kind != models.ActionVersion.Kind.CREATED]
-    models.Action.objects.bulk_create(new, batch_size=CHUNK)
-    for action in old:
         action.save()
-    if old:
-        for model in (
-            *(link for link, _, _ in _LINKS),
-            models.Document,
-            models.RelatedSource,
-            models.Response,
-        ):
-            model.objects.filter(action__in=old).delete()
+    actions = [action for action, _, _ in changes]
+    for model in (
+        *(link for link, _, _ in _LINKS),
+        models.Document,
+        models.RelatedSource,
+        models.Response,
+    ):
+        model.objects.filter(action__in=actions).delete()
+    _insert_children([(action.pk, record) for action, record, _ in changes], terms)
+
+
+def _insert_children(actions: list[tuple[int, Record]], terms: _Terms) -> None:
+    """Insert the links, documents, sources and responses of stored actions."""
     for link, term, attribute in _LINKS:
         term_model = link._meta.get_field(term).related_model
-        link.objects.bulk_create(
-            (
-                link(action=action, position=i, **{term: terms.get(term_model, name)})
-                for action, record, _ in changes
-                for i, name in enumerate(getattr(record, attribute))
-            ),
-            batch_size=CHUNK,
+        Inserter(link, ("action", "position", term)).insert(
+            (pk, i, terms.get(term_model, name).pk)
+            for pk, record in actions
+            for i, name in enumerate(getattr(record, attribute))
         )
-    models.Document.objects.bulk_create(
-        (
-            models.Document(
-                action=action, position=i, label=d.label, languages=list(d.languages), url=d.url
-            )
-            for action, record, _ in changes
-            for i, d in enumerate(record.documents)
-        ),
-        batch_size=CHUNK,
+    Inserter(models.Document, ("action", "position", "label", "languages", "url")).insert(
+        (pk, i, d.label, list(d.languages), d.url)
+        for pk, record in actions
+        for i, d in enumerate(record.documents)
     )
-    models.RelatedSource.objects.bulk_create(
-        (
-            models.RelatedSource(
-                action=action,
-                position=i,
-                publisher=s.publisher,
-                kind=s.kind,
-                title=s.title,
-                outlet=s.outlet,
-                date=s.date,
-                url=s.url,
-            )
-            for action, record, _ in changes
-            for i, s in enumerate(record.related_sources)
-        ),
-        batch_size=CHUNK,
+    sources = ("action", "position", "publisher", "kind", "title", "outlet", "date", "url")
+    Inserter(models.RelatedSource, sources).insert(
+        (pk, i, s.publisher, s.kind, s.title, s.outlet, s.date, s.url)
+        for pk, record in actions
+        for i, s in enumerate(record.related_sources)
     )
-    models.Response.objects.bulk_create(
-        (
-            models.Response(
-                action=action,
-                text=record.response.text,
-                date=record.response.date,
-                languages=list(record.response.languages),
-            )
-            for action, record, _ in changes
-            if record.response
-        ),
-        batch_size=CHUNK,
+    Inserter(models.Response, ("action", "text", "date", "languages")).insert(
+        (pk, r.text, r.date, list(r.languages)) for pk, record in actions if (r := record.response)
+    )
+
+
+_ACTION_FIELDS = (
+    "record_id",
+    "date",
+    "year",
+    "date_text",
+    "published_date",
+    "body",
+    "mechanism",
+    "mechanism_term",
+    "mandates",
+    "experts",
+    "action_type",
+    "action",
+    "joint",
+    "summary",
+    "languages",
+    "communication_refs",
+)
+
+
+def _columns(record: Record, mechanism: models.Mechanism) -> tuple:
+    """The values of `_ACTION_FIELDS` for a record."""
+    return (
+        record.id,
+        record.date,
+        record.date.year,
+        record.date_text,
+        record.published_date,
+        record.body,
+        record.mechanism,
+        mechanism.pk,
+        record.mandates,
+        record.experts,
+        record.action_type,
+        record.action,
+        record.joint,
+        record.summary,
+        list(record.languages),
+        list(record.communication_refs),
     )
 
 

@@ -1,0 +1,81 @@
+"""Writing many rows at once without building model instances: the loader's fast path.
+
+`Inserter` turns plain tuples into one `executemany` per table (or one multi-row INSERT
+with RETURNING where the new primary keys are needed), adapting dates and JSON the way
+the model's fields would. It runs inside the caller's transaction and skips Django's
+per-instance work (signals, `save()`), so only the loader uses it, for new actions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+
+from django.db import connection, models
+
+# Fields whose Python values the database driver cannot take as they are.
+_ADAPTED = ("DateField", "DateTimeField", "JSONField")
+# SQLite allows 32,766 parameters in one statement; PostgreSQL 65,535.
+_MAX_PARAMETERS = 30_000
+
+
+class Inserter:
+    """INSERT statements for `fields` of `model`, reused for every batch."""
+
+    def __init__(self, model: type[models.Model], fields: Sequence[str]):
+        self.fields = [model._meta.get_field(name) for name in fields]
+        quote = connection.ops.quote_name
+        self.table = quote(model._meta.db_table)
+        self.columns = ", ".join(quote(f.column) for f in self.fields)
+        self.adapters: list[Callable | None] = [
+            _adapter(f) if f.get_internal_type() in _ADAPTED else None for f in self.fields
+        ]
+        self.sql = "INSERT INTO {} ({}) VALUES ({})".format(
+            self.table, self.columns, ", ".join(["%s"] * len(self.fields))
+        )
+
+    def _adapt(self, row: Sequence) -> list:
+        return [
+            value if adapt is None or value is None else adapt(value)
+            for value, adapt in zip(row, self.adapters, strict=True)
+        ]
+
+    def insert(self, rows: Iterable[Sequence]) -> None:
+        """Insert every row; nothing is returned."""
+        rows = [self._adapt(row) for row in rows]
+        if rows:
+            with connection.cursor() as cursor:
+                cursor.executemany(self.sql, rows)
+
+    def insert_returning(self, rows: Sequence[Sequence], returning: Sequence[str]) -> list[tuple]:
+        """Insert every row and return the `returning` columns of each inserted row."""
+        quote = connection.ops.quote_name
+        back = ", ".join(quote(name) for name in returning)
+        placeholders = "(" + ", ".join(["%s"] * len(self.fields)) + ")"
+        per_statement = max(1, _MAX_PARAMETERS // len(self.fields))
+        found: list[tuple] = []
+        with connection.cursor() as cursor:
+            for start in range(0, len(rows), per_statement):
+                batch = rows[start : start + per_statement]
+                cursor.execute(
+                    f"INSERT INTO {self.table} ({self.columns}) VALUES "
+                    + ", ".join([placeholders] * len(batch))
+                    + f" RETURNING {back}",
+                    [value for row in batch for value in self._adapt(row)],
+                )
+                found.extend(cursor.fetchall())
+        return found
+
+
+def _adapter(field: models.Field) -> Callable:
+    """The backend's own conversion for the field's type (what `get_db_prep_save` ends in)."""
+    kind = field.get_internal_type()
+    if kind == "DateField":
+        return connection.ops.adapt_datefield_value
+    if kind == "DateTimeField":
+        return connection.ops.adapt_datetimefield_value
+    encoder = field.encoder
+
+    def adapt_json(value):
+        return connection.ops.adapt_json_value(value, encoder)
+
+    return adapt_json
