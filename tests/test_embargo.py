@@ -102,3 +102,35 @@ def test_a_draft_never_shows_whatever_the_date(client, embargoed):
     models.Action.objects.filter(pk=embargoed.pk).update(status="draft", embargo_until=None)
     with time_machine.travel(dt.datetime(2030, 1, 1, tzinfo=dt.UTC), tick=False):
         assert leaks(client) == []
+
+
+def test_counts_and_figures_follow_the_calendar(embargoed):
+    from unactions.records import statistics
+    from unactions.records.query import ActionQuery, facet_counts
+
+    def figures():
+        query = ActionQuery()
+        facets = {f.key: {v.value: v.count for v in f.values} for f in facet_counts(query)}
+        return (
+            facets["type"].get("urgent_appeal"),
+            facets["defender"].get("lin-qiaoyu"),
+            statistics.total(query),
+            [(r.year, r.communications) for r in statistics.reply_rate_by_year(query)],
+            {
+                value: n
+                for value, _, n in statistics.top(
+                    ActionQuery.from_params({"type": "urgent_appeal"}), "issue", None
+                )
+            }.get("incommunicado-confinement"),
+        )
+
+    with time_machine.travel(dt.datetime(2026, 12, 9, 23, 59, tzinfo=dt.UTC), tick=False):
+        assert figures() == (3, None, 22, [(2020, 11)], None)
+    with time_machine.travel(dt.datetime(2026, 12, 10, 0, 1, tzinfo=dt.UTC), tick=False):
+        assert figures() == (
+            4,
+            1,
+            23,
+            [(2020, 11), (2026, 1)],
+            1,
+        )

@@ -26,6 +26,7 @@ from unactions.records.models import Action, Defender, Mechanism
 from unactions.records.query import (
     ActionQuery,
     QueryError,
+    count_actions,
     facet_counts,
     filter_actions,
     find_actions,
@@ -47,8 +48,10 @@ def _bad_query(request, error: QueryError):
     return render(request, "public/bad_query.html", {"error": str(error)}, status=400)
 
 
-def _page(request, actions, size: int | None = PAGE_SIZE):
+def _page(request, actions, size: int | None = PAGE_SIZE, count: int | None = None):
     paginator = Paginator(actions, size or max(actions.count(), 1))
+    if count is not None:
+        paginator.count = count  # known without counting the actions again
     number = request.GET.get("page", "1")
     if not number.isdigit() or not 1 <= int(number) <= max(paginator.num_pages, 1):
         raise Http404("No such page")
@@ -65,7 +68,7 @@ def action_list(request):
     try:
         query = _query(request)
         actions = find_actions(query).with_record()
-        page = _page(request, actions)
+        page = _page(request, actions, count=count_actions(query))
         # The static export links each value to its own page, so it shows the counts
         # of those pages rather than of the current combination: the same on every page.
         facets = static_facets(get_language()) if is_static_build() else facet_counts(query)
@@ -161,17 +164,17 @@ def statistics_page(request):
         actions = filter_actions(query)
     except QueryError as error:
         return _bad_query(request, error)
-    yearly = stats.by_period_and_body(actions)
-    monthly = stats.by_period_and_body(actions, monthly=True)
-    tops = {key: stats.top(actions, key) for key in ("type", "issue", "mechanism", "defender")}
-    replies = stats.reply_rate_by_year(actions)
+    yearly = stats.by_period_and_body(query)
+    monthly = stats.by_period_and_body(query, monthly=True)
+    tops = {key: stats.top(query, key) for key in ("type", "issue", "mechanism", "defender")}
+    replies = stats.reply_rate_by_year(query)
     governments = followup.replies_by_government(actions)
     return render(
         request,
         "public/statistics.html",
         {
             "query": query,
-            "total": actions.count(),
+            "total": stats.total(query),
             "yearly": yearly,
             "yearly_chart": charts.stacked_columns(
                 yearly.categories, yearly.groups, yearly.values, _("Actions per year, by body")

@@ -10,6 +10,7 @@ class RecordsConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(install_search_index, sender=self)
+        post_migrate.connect(install_tallies, sender=self)
         post_migrate.connect(install_roles, sender=self)
 
 
@@ -17,6 +18,12 @@ def install_search_index(sender, using, **kwargs):
     from .search import install_index
 
     install_index(connections[using])
+
+
+def install_tallies(sender, using, **kwargs):
+    from .tallies import install
+
+    install(connections[using])
 
 
 def install_roles(sender, using, **kwargs):

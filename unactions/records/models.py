@@ -186,10 +186,10 @@ class Action(models.Model):
     date = models.DateField(_("date"), db_index=True)
     # The date's year, stored so that the year facet counts from an index (SQLite has
     # no native year function: Django's is a Python call per row).
-    year = models.PositiveSmallIntegerField(_("year"), db_index=True, editable=False)
+    year = models.PositiveSmallIntegerField(_("year"), editable=False)
     date_text = models.CharField(_("date as written"), max_length=200)
     published_date = models.DateField(_("published"), null=True, blank=True)
-    body = models.CharField(_("body"), max_length=32, choices=Body.choices, db_index=True)
+    body = models.CharField(_("body"), max_length=32, choices=Body.choices)
     mechanism = models.CharField(_("mechanism as written"), max_length=500)
     mechanism_term = models.ForeignKey(
         Mechanism,
@@ -199,9 +199,7 @@ class Action(models.Model):
     )
     mandates = models.PositiveSmallIntegerField(_("mandates"), null=True, blank=True)
     experts = models.PositiveSmallIntegerField(_("experts"), null=True, blank=True)
-    action_type = models.CharField(
-        _("action type"), max_length=32, choices=ActionType.choices, db_index=True
-    )
+    action_type = models.CharField(_("action type"), max_length=32, choices=ActionType.choices)
     action = models.CharField(_("action as written"), max_length=500)
     joint = models.BooleanField(_("joint"), default=False)
     summary = models.TextField(_("summary"))
@@ -225,6 +223,7 @@ class Action(models.Model):
         _("embargoed until"),
         null=True,
         blank=True,
+        db_index=True,
         help_text=_("Hidden from the public until this day, whatever its status."),
     )
     created = models.DateTimeField(_("created"), auto_now_add=True)
@@ -241,6 +240,14 @@ class Action(models.Model):
     class Meta:
         ordering = ["-date", "pk"]
         verbose_name = _("action")
+        # The list's order, newest first, read from an index instead of sorted per
+        # request: over all actions, and within a body, a type or a year.
+        indexes = [
+            models.Index(fields=["-date", "id"], name="records_action_newest"),
+            models.Index(fields=["body", "-date", "id"], name="records_action_body_newest"),
+            models.Index(fields=["action_type", "-date", "id"], name="records_action_type_newest"),
+            models.Index(fields=["year", "-date", "id"], name="records_action_year_newest"),
+        ]
         permissions = [("recover_action", _("Can recover deleted actions"))]
 
     def __str__(self) -> str:
@@ -296,7 +303,10 @@ class _Link(models.Model):
 
 
 class ActionGovernment(_Link):
-    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="government_links")
+    # Looked up through the unique (action, term) index: no index of its own.
+    action = models.ForeignKey(
+        Action, on_delete=models.CASCADE, related_name="government_links", db_index=False
+    )
     government = models.ForeignKey(
         Government, on_delete=models.PROTECT, related_name="action_links"
     )
@@ -310,7 +320,10 @@ class ActionGovernment(_Link):
 
 
 class ActionIssue(_Link):
-    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="issue_links")
+    # Looked up through the unique (action, term) index: no index of its own.
+    action = models.ForeignKey(
+        Action, on_delete=models.CASCADE, related_name="issue_links", db_index=False
+    )
     issue = models.ForeignKey(Issue, on_delete=models.PROTECT, related_name="action_links")
 
     class Meta(_Link.Meta):
@@ -320,7 +333,10 @@ class ActionIssue(_Link):
 
 
 class ActionRegion(_Link):
-    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="region_links")
+    # Looked up through the unique (action, term) index: no index of its own.
+    action = models.ForeignKey(
+        Action, on_delete=models.CASCADE, related_name="region_links", db_index=False
+    )
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="action_links")
 
     class Meta(_Link.Meta):
@@ -330,7 +346,10 @@ class ActionRegion(_Link):
 
 
 class ActionDefender(_Link):
-    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="defender_links")
+    # Looked up through the unique (action, term) index: no index of its own.
+    action = models.ForeignKey(
+        Action, on_delete=models.CASCADE, related_name="defender_links", db_index=False
+    )
     defender = models.ForeignKey(Defender, on_delete=models.PROTECT, related_name="action_links")
 
     class Meta(_Link.Meta):
@@ -461,3 +480,47 @@ class ActionVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.record_id} #{self.number} ({self.kind})"
+
+
+class ActionTally(models.Model):
+    """How many public actions share a body, type, month, mechanism and reply state.
+
+    Kept by database triggers (records/tallies.py) in the same transaction as every
+    change, so facet counts and statistics over all public actions read a few thousand
+    rows instead of every action. Counts only actions that are published with no embargo
+    date; those with a past embargo are counted live.
+    """
+
+    body = models.CharField(max_length=32)
+    action_type = models.CharField(max_length=32)
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    mechanism_id = models.BigIntegerField()
+    responded = models.BooleanField()
+    n = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["body", "action_type", "year", "month", "mechanism_id", "responded"],
+                name="unique_action_tally",
+            )
+        ]
+
+
+class TermTally(models.Model):
+    """How many public actions link a term (issue, region, government, defender), by
+    body and action type; the row with an empty body and type counts them all."""
+
+    kind = models.CharField(max_length=16)
+    term_id = models.BigIntegerField()
+    body = models.CharField(max_length=32)
+    action_type = models.CharField(max_length=32)
+    n = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "body", "action_type", "term_id"], name="unique_term_tally"
+            )
+        ]

@@ -13,8 +13,22 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from unactions.formats.record import COMMUNICATION_TYPES
 
 from . import models, search
 
@@ -50,12 +64,42 @@ class Facet:
     def label_of(self, value: str) -> str:
         return value
 
+    def tallied(self, query: ActionQuery) -> list[tuple[str, str, int]] | None:
+        """The counts of `facet.counts`, read from the tallies (records/tallies.py) when
+        they can answer for this query; None when they cannot."""
+        return None
 
-class ChoiceFacet(Facet):
+
+class ColumnFacet(Facet):
+    """A facet over a dimension of `ActionTally`, which counts it for any combination
+    of the other column facets while no term facet is selected."""
+
+    dimension: str
+
+    def tallied(self, query):
+        if any(query.values(f.key) for f in FACETS if isinstance(f, TermFacet)):
+            return None
+        rows = (
+            tallies_for(query, except_facet=self.key)
+            .values(self.dimension)
+            .annotate(n=Sum("n"))
+            .filter(n__gt=0)
+        )
+        return self.labelled({row[self.dimension]: row["n"] for row in rows})
+
+    def labelled(self, counts: dict) -> list[tuple[str, str, int]]:
+        return [(str(value), self.label_of(str(value)), n) for value, n in counts.items()]
+
+    def tally_filter(self, values: list[str]) -> Q:
+        return Q(**{f"{self.dimension}__in": values})
+
+
+class ChoiceFacet(ColumnFacet):
     """A facet over a column of the action with fixed choices (body, action type)."""
 
     def __init__(self, key, label, column, choices):
         self.key, self.label, self.column, self.choices = key, label, column, dict(choices)
+        self.dimension = column
 
     def apply(self, queryset, values):
         return queryset.filter(**{f"{self.column}__in": values})
@@ -93,9 +137,27 @@ class TermFacet(Facet):
         model = self.link_model._meta.get_field(self.term).related_model
         return model.objects.filter(slug=value).values_list("name", flat=True).first() or value
 
+    def tallied(self, query):
+        if set(query.selected) - {self.key, "body", "type"}:
+            return None
+        counts = models.TermTally.objects.filter(kind=self.term, n__gt=0)
+        if query.values("body") or query.values("type"):
+            counts = counts.exclude(body="").filter(
+                **{"body__in": query.values("body")} if query.values("body") else {},
+                **{"action_type__in": query.values("type")} if query.values("type") else {},
+            )
+        else:
+            counts = counts.filter(body="")
+        totals = dict(
+            counts.values("term_id").annotate(total=Sum("n")).values_list("term_id", "total")
+        )
+        model = self.link_model._meta.get_field(self.term).related_model
+        names = model.objects.filter(pk__in=totals).values_list("pk", "slug", "name")
+        return [(slug, name, totals[pk]) for pk, slug, name in names]
 
-class MechanismFacet(Facet):
-    key, label = "mechanism", _("Mechanism")
+
+class MechanismFacet(ColumnFacet):
+    key, label, dimension = "mechanism", _("Mechanism"), "mechanism_id"
 
     def apply(self, queryset, values):
         return queryset.filter(mechanism_term__slug__in=values)
@@ -114,9 +176,16 @@ class MechanismFacet(Facet):
             or value
         )
 
+    def labelled(self, counts):
+        names = models.Mechanism.objects.filter(pk__in=counts).values_list("pk", "slug", "name")
+        return [(slug, name, counts[pk]) for pk, slug, name in names]
 
-class ResponseFacet(Facet):
-    key, label = "response", _("Government response")
+    def tally_filter(self, values):
+        return Q(mechanism_id__in=models.Mechanism.objects.filter(slug__in=values).values("pk"))
+
+
+class ResponseFacet(ColumnFacet):
+    key, label, dimension = "response", _("Government response"), "response_status"
 
     def apply(self, queryset, values):
         return queryset.with_response_status().filter(response_status__in=values)
@@ -134,14 +203,17 @@ class ResponseFacet(Facet):
         return str(dict(models.ResponseStatus.choices).get(value, value))
 
 
-class YearFacet(Facet):
-    key, label = "year", _("Year")
+class YearFacet(ColumnFacet):
+    key, label, dimension = "year", _("Year"), "year"
 
     def apply(self, queryset, values):
         for value in values:
             if not value.isdigit():
                 raise QueryError(f"year: {value!r} is not a year")
         return queryset.filter(year__in=[int(v) for v in values])
+
+    def tally_filter(self, values):
+        return Q(year__in=[int(v) for v in values])
 
     def counts(self, queryset):
         rows = queryset.order_by().values("year").annotate(n=Count("pk"))
@@ -300,9 +372,19 @@ def facet_counts(
 ) -> list[FacetCounts]:
     """For each facet, how many actions each value would give with the other filters."""
     results = []
+    tallied = queryset is None and not (query.q or query.date_from or query.date_to)
+    lapsed, lapsed_exist = lapsed_embargoes(), None
     for facet in facets:
-        matching = filter_actions(query, queryset, except_facet=facet.key)
-        counted = {value: (label, n) for value, label, n in facet.counts(matching)}
+        rows = facet.tallied(query) if tallied else None
+        if rows is None:
+            rows = facet.counts(filter_actions(query, queryset, except_facet=facet.key))
+        else:
+            if lapsed_exist is None:
+                lapsed_exist = lapsed.exists()
+            if lapsed_exist:
+                live = facet.counts(filter_actions(query, lapsed, except_facet=facet.key))
+                rows = add_counts(rows, live)
+        counted = {value: (label, n) for value, label, n in rows}
         values = [
             FacetValue(value, str(label), n, query.is_selected(facet.key, value))
             for value, (label, n) in counted.items()
@@ -319,6 +401,59 @@ def facet_counts(
             values = shown
         results.append(FacetCounts(facet, values, more))
     return results
+
+
+def count_actions(query: ActionQuery) -> int | None:
+    """How many public actions match `query`, from the tallies; None when they cannot
+    tell (a search, dates or a term facet are part of the query)."""
+    if not can_tally(query):
+        return None
+    total = tallies_for(query).aggregate(n=Sum("n"))["n"] or 0
+    return total + filter_actions(query, lapsed_embargoes()).count()
+
+
+def can_tally(query: ActionQuery) -> bool:
+    """Whether the tallies count the public actions matching `query`: it has no search,
+    no dates and no term facet (their counts need the actions themselves)."""
+    if query.q or query.date_from or query.date_to:
+        return False
+    return not any(query.values(f.key) for f in FACETS if isinstance(f, TermFacet))
+
+
+def lapsed_embargoes() -> QuerySet:
+    """Published actions whose embargo has passed: public, but not in the tallies (they
+    became public with the calendar, not with an edit), so counted live."""
+    lapsed = models.Action.objects.filter(
+        status=models.Status.PUBLISHED, embargo_until__lte=timezone.localdate()
+    )
+    # As a subquery of primary keys, so that SQLite starts from the embargo index rather
+    # than from an index that suits a GROUP BY.
+    return models.Action.objects.filter(pk__in=lapsed.values("pk"))
+
+
+def tallies_for(query: ActionQuery, except_facet: str | None = None) -> QuerySet:
+    """The rows of `ActionTally` matching the column facets of `query` (but one)."""
+    rows = models.ActionTally.objects.order_by().annotate(
+        response_status=Case(
+            When(responded=True, then=Value(models.ResponseStatus.RECEIVED)),
+            When(action_type__in=COMMUNICATION_TYPES, then=Value(models.ResponseStatus.NONE)),
+            default=Value(models.ResponseStatus.NOT_APPLICABLE),
+            output_field=CharField(),
+        )
+    )
+    for facet in FACETS:
+        values = list(query.values(facet.key))
+        if values and facet.key != except_facet and isinstance(facet, ColumnFacet):
+            rows = rows.filter(facet.tally_filter(values))
+    return rows
+
+
+def add_counts(*counts: list[tuple[str, str, int]]) -> list[tuple[str, str, int]]:
+    total: dict[str, tuple[str, int]] = {}
+    for rows in counts:
+        for value, label, n in rows:
+            total[value] = (label, total.get(value, (label, 0))[1] + n)
+    return [(value, label, n) for value, (label, n) in total.items()]
 
 
 def _facet_order(facet: Facet, value: FacetValue):

@@ -1,11 +1,16 @@
-"""Figures about a set of actions: what the statistics page charts and tabulates."""
+"""Figures about the public actions matching a query: what the statistics page charts.
+
+Each figure is read from the tallies (records/tallies.py) when the query allows it (no
+search, dates or term facet), plus a live count of the few actions whose embargo has
+lapsed; otherwise it is counted over the matching actions.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import ExtractMonth
 
 from unactions.formats.record import COMMUNICATION_TYPES
@@ -26,28 +31,51 @@ class Series:
         return sum(self.values[category].values())
 
 
-def by_period_and_body(actions: QuerySet, *, monthly: bool = False) -> Series:
-    fields = {"month": ExtractMonth("date")} if monthly else {}
-    rows = (
-        actions.order_by()
-        .annotate(**fields)
-        .values("year", *fields, "body")
-        .annotate(n=Count("pk"))
-    )
-    values: dict[str, dict[str, int]] = defaultdict(dict)
+def _grouped(query: q.ActionQuery, fields: list[str], **live_fields) -> dict[tuple, int]:
+    """Public actions matching `query`, counted by `fields`."""
+    counts: dict[tuple, int] = defaultdict(int)
+    live = q.filter_actions(query)
+    if q.can_tally(query):
+        live = q.filter_actions(query, q.lapsed_embargoes())
+        for row in q.tallies_for(query).values(*fields).annotate(total=Sum("n")):
+            counts[tuple(row[f] for f in fields)] += row["total"]
+    rows = live.order_by().annotate(**live_fields).values(*fields).annotate(total=Count("pk"))
     for row in rows:
-        period = f"{row['year']}-{row['month']:02d}" if monthly else str(row["year"])
-        values[period][row["body"]] = row["n"]
+        counts[tuple(row[f] for f in fields)] += row["total"]
+    return {key: n for key, n in counts.items() if n}
+
+
+def by_period_and_body(query: q.ActionQuery, *, monthly: bool = False) -> Series:
+    if monthly:
+        counts = _grouped(query, ["year", "month", "body"], month=ExtractMonth("date"))
+    else:
+        counts = _grouped(query, ["year", "body"])
+    values: dict[str, dict[str, int]] = defaultdict(dict)
+    for (year, *month, body), n in counts.items():
+        period = f"{year}-{month[0]:02d}" if monthly else str(year)
+        values[period][body] = n
     used = {body for counts in values.values() for body in counts}
     groups = [(key, str(label)) for key, label in Body.choices if key in used]
     return Series(sorted(values), groups, dict(values))
 
 
-def top(actions: QuerySet, facet_key: str, limit: int | None = 10) -> list[tuple[str, str, int]]:
-    """(value, label, count) of one facet over `actions`, most frequent first."""
+def top(query: q.ActionQuery, facet_key: str, limit: int | None = 10) -> list[tuple[str, str, int]]:
+    """(value, label, count) of one facet over the matching actions, most frequent first."""
     facet = q.FACETS_BY_KEY[facet_key]
-    rows = sorted(facet.counts(actions), key=lambda r: (-r[2], str(r[1]).casefold()))
+    rows = None
+    if q.can_tally(query) and not query.values(facet_key):
+        rows = facet.tallied(query)
+    if rows is None:
+        rows = facet.counts(q.filter_actions(query))
+    else:
+        rows = q.add_counts(rows, facet.counts(q.filter_actions(query, q.lapsed_embargoes())))
+    rows = sorted(rows, key=lambda r: (-r[2], str(r[1]).casefold()))
     return [(value, str(label), n) for value, label, n in rows[:limit]]
+
+
+def total(query: q.ActionQuery) -> int:
+    counted = q.count_actions(query)
+    return q.filter_actions(query).count() if counted is None else counted
 
 
 @dataclass(frozen=True)
@@ -61,12 +89,28 @@ class ReplyRate:
         return self.answered / self.communications if self.communications else 0.0
 
 
-def reply_rate_by_year(actions: QuerySet) -> list[ReplyRate]:
+def reply_rate_by_year(query: q.ActionQuery) -> list[ReplyRate]:
+    sent = Q(action_type__in=COMMUNICATION_TYPES)
+    counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    live = q.filter_actions(query)
+    if q.can_tally(query):
+        live = q.filter_actions(query, q.lapsed_embargoes())
+        rows = (
+            q.tallies_for(query)
+            .filter(sent)
+            .values("year")
+            .annotate(total=Sum("n"), answered=Sum("n", filter=Q(responded=True)))
+        )
+        for row in rows:
+            counts[row["year"]][0] += row["total"]
+            counts[row["year"]][1] += row["answered"] or 0
     rows = (
-        actions.filter(action_type__in=COMMUNICATION_TYPES)
+        live.filter(sent)
         .order_by()
         .values("year")
         .annotate(total=Count("pk"), answered=Count("response"))
-        .order_by("year")
     )
-    return [ReplyRate(r["year"], r["total"], r["answered"]) for r in rows]
+    for row in rows:
+        counts[row["year"]][0] += row["total"]
+        counts[row["year"]][1] += row["answered"]
+    return [ReplyRate(year, *counts[year]) for year in sorted(counts) if counts[year][0]]

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connections
 
-from unactions.records import search
+from unactions.records import search, tallies
 from unactions.records.models import Action
 
 from ._base import RecordsCommand
@@ -21,6 +21,8 @@ SKIPPED = [
     "admin.logentry",
     "axes",
     "records.actionsearchentry",  # the full-text index, rebuilt from the actions
+    "records.actiontally",  # counts, recounted from the actions
+    "records.termtally",
 ]
 
 
@@ -70,6 +72,7 @@ class Command(RecordsCommand):
                 call_command("loaddata", dump.name, database="copy_target", verbosity=0)
             # Primary keys were copied: let the target's sequences continue after them.
             search.install_index(connections["copy_target"])
+            tallies.rebuild(connections["copy_target"])
             self._reset_sequences()
         except DatabaseError as error:
             raise CommandError(f"the copy failed, nothing was changed: {error}") from None
