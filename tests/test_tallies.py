@@ -87,7 +87,8 @@ def test_merging_terms_and_reimporting(seeded):
     assert agree()
     seeded[0].issues = ["a new issue", *seeded[0].issues]
     seeded[1].body = "ohchr"
-    load_records(seeded)
+    seeded[2].id = "a-new-draft"
+    load_records(seeded, status="draft")
     assert agree()
 
 
