@@ -6,6 +6,8 @@ set, the application runs locally on a SQLite file in the data folder.
 DATABASE_URL          the database: sqlite:///path/to/file.sqlite3 or
                       postgresql://user:password@host:5432/name
                       (default: sqlite in UNACTIONS_DATA_DIR/unactions.sqlite3)
+DATABASE_CONN_MAX_AGE seconds a worker keeps its database connection (default: 600 on
+                      SQLite, which keeps its page cache with it; 0 on PostgreSQL)
 UNACTIONS_DATA_DIR    folder for the default SQLite database and the generated secret
                       key (default: the working directory)
 SECRET_KEY            Django's signing key (default: generated once and kept in
@@ -137,8 +139,22 @@ except ValueError as error:
         "postgresql://user@host:5432/name"
     ) from None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Wait for a writer instead of failing at once while an import runs.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            # Wait for a writer instead of failing at once while an import runs.
+            "timeout": 20,
+            # Take the write lock when a transaction begins, so that two writers queue
+            # up instead of one failing halfway.
+            "transaction_mode": "IMMEDIATE",
+            # Readers never wait for a writer (write-ahead log); a 64 MB page cache.
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536"
+            ),
+        }
+    )
+    # Keep each worker's connection, and so its page cache, between requests.
+    if "DATABASE_CONN_MAX_AGE" not in os.environ:
+        DATABASES["default"]["CONN_MAX_AGE"] = 600
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
