@@ -17,8 +17,6 @@ from django.db.models import (
     Case,
     CharField,
     Count,
-    Exists,
-    OuterRef,
     Q,
     QuerySet,
     Sum,
@@ -120,10 +118,10 @@ class TermFacet(Facet):
         self.limit = limit
 
     def apply(self, queryset, values):
-        links = self.link_model.objects.filter(
-            action=OuterRef("pk"), **{f"{self.term}__slug__in": values}
-        )
-        return queryset.filter(Exists(links))
+        # The actions linked to one of the terms, found from the term's side: a defender's
+        # few actions are looked up rather than found by scanning all of them.
+        links = self.link_model.objects.filter(**{f"{self.term}__slug__in": values})
+        return queryset.filter(pk__in=links.values("action_id"))
 
     def counts(self, queryset):
         rows = (
