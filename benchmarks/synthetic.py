@@ -89,12 +89,21 @@ def _words() -> list[str]:
     return re.findall(r"[a-z]{3,}", text.lower())
 
 
+def _names(count: int) -> list[str]:
+    """`count` different names: surname and two-syllable given name (8,000 of them),
+    then the same again with a generation number."""
+    names = []
+    for i in range(count):
+        surname, first = SURNAMES[i % 20], GIVEN[(i // 20) % 20]
+        second = GIVEN[(i // 400) % 20].lower()
+        names.append(f"{surname} {first}{second}" + (f" {i // 8000 + 1}" if i >= 8000 else ""))
+    return names
+
+
 def records(n: int, seed: int = 2020) -> list[Record]:
     rng = random.Random(seed)
     words = _words()
-    defenders = [f"{s} {g}{rng.choice(GIVEN).lower()}" for s in SURNAMES for g in GIVEN][
-        : max(50, n // 20)
-    ]
+    defenders = _names(max(50, n // 20))
     start = dt.date(2006, 1, 1)
     out = []
     for i in range(n):
