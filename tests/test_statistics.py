@@ -81,3 +81,18 @@ def test_statistics_of_a_search(client, seeded):
     html = client.get("/statistics/?q=detention").content.decode()
     assert "Figures for 12 published actions" in html  # every record that says "detention"
     assert '<th scope="row">2020</th><td>' in html
+
+
+def test_reply_figures_from_the_tallies_match_a_count(seeded):
+    from collections import Counter
+
+    from unactions.records import followup
+    from unactions.records.query import filter_actions
+
+    for params in ({}, {"body": "special_procedures"}, {"type": ["urgent_appeal", "press_release"]}):
+        query = ActionQuery.from_params(params)
+        assert statistics.replies_by_government(query) == followup.replies_by_government(
+            filter_actions(query)
+        )
+    assert followup._median(Counter({3: 1, 10: 2, 40: 1})) == 10
+    assert followup._median(Counter({3: 1, 10: 1, 40: 1, 50: 1})) == 25

@@ -66,6 +66,8 @@ def test_changing_an_action_moves_its_counts(letter, change):
 def test_responses_links_and_deletions(letter):
     Response.objects.create(action=letter, text="The government replied.")
     assert agree()
+    Response.objects.filter(action=letter).update(date=dt.date(2020, 7, 1))
+    assert agree()
     letter.response.delete()
     assert agree()
     letter.issue_links.first().delete()
@@ -96,7 +98,7 @@ def test_a_lost_trigger_is_put_back_with_a_recount(seeded, django_db_blocker):
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("DROP TRIGGER records_tally_issue_insert" + _on(connection))
+        cursor.execute(f"DROP TRIGGER {tallies._PREFIX}issue_insert" + _on(connection))
     ActionIssue.objects.create(
         action=Action.objects.first(), issue=Issue.objects.create(name="uncounted"), position=9
     )

@@ -161,14 +161,14 @@ def statistics_page(request):
     """Charts and tables of the published actions that match the current filters."""
     try:
         query = _query(request)
-        actions = filter_actions(query)
+        filter_actions(query)  # refuses what it cannot filter by (a year that is no year)
     except QueryError as error:
         return _bad_query(request, error)
     yearly = stats.by_period_and_body(query)
     monthly = stats.by_period_and_body(query, monthly=True)
     tops = {key: stats.top(query, key) for key in ("type", "issue", "mechanism", "defender")}
     replies = stats.reply_rate_by_year(query)
-    governments = followup.replies_by_government(actions)
+    governments = stats.replies_by_government(query)
     return render(
         request,
         "public/statistics.html",

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
-from collections import defaultdict
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Count, QuerySet
@@ -116,6 +116,26 @@ def replies_by_government(queryset: QuerySet | None = None) -> list[GovernmentRe
 
     Counted in the database, so that it stays fast on large collections.
     """
+    return government_replies(reply_figures(queryset))
+
+
+@dataclass
+class ReplyFigures:
+    """One government's communications, answers and days taken (days -> how many)."""
+
+    communications: int = 0
+    answered: int = 0
+    days: Counter = field(default_factory=Counter)
+
+    def add(self, other: ReplyFigures) -> None:
+        self.communications += other.communications
+        self.answered += other.answered
+        self.days.update(other.days)
+
+
+def reply_figures(queryset: QuerySet | None = None) -> dict[str, ReplyFigures]:
+    """The reply figures of each government addressed by the communications of
+    `queryset`, by government name."""
     sent = (Action.objects.all() if queryset is None else queryset).filter(
         action_type__in=COMMUNICATION_TYPES
     )
@@ -123,21 +143,40 @@ def replies_by_government(queryset: QuerySet | None = None) -> list[GovernmentRe
     counts = links.values("government__name").annotate(
         total=Count("action_id"), answered=Count("action__response")
     )
-    days: dict[str, list[int]] = defaultdict(list)
+    figures = {
+        row["government__name"]: ReplyFigures(row["total"], row["answered"]) for row in counts
+    }
     dated = links.filter(action__response__date__isnull=False).values_list(
         "government__name", "action__date", "action__response__date"
     )
     for government, sent_on, replied_on in dated:
-        days[government].append((replied_on - sent_on).days)
+        figures[government].days[(replied_on - sent_on).days] += 1
+    return figures
+
+
+def government_replies(figures: dict[str, ReplyFigures]) -> list[GovernmentReplies]:
     rows = [
         GovernmentReplies(
-            government=row["government__name"],
-            communications=row["total"],
-            answered=row["answered"],
-            median_days=statistics.median(days[row["government__name"]])
-            if days[row["government__name"]]
-            else None,
+            government=name,
+            communications=f.communications,
+            answered=f.answered,
+            median_days=_median(f.days) if f.days else None,
         )
-        for row in counts
+        for name, f in figures.items()
+        if f.communications
     ]
     return sorted(rows, key=lambda r: (-r.communications, r.government))
+
+
+def _median(counts: Counter) -> float:
+    """The median of values given with how often each occurs."""
+    values = sorted(counts)
+    total = sum(counts.values())
+    middle = [(total - 1) // 2, total // 2]  # positions of the middle value(s)
+    found, seen = [], 0
+    for value in values:
+        seen += counts[value]
+        while middle and middle[0] < seen:
+            found.append(value)
+            middle.pop(0)
+    return statistics.median(found)

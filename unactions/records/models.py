@@ -524,3 +524,24 @@ class TermTally(models.Model):
                 fields=["kind", "body", "action_type", "term_id"], name="unique_term_tally"
             )
         ]
+
+
+class ReplyTally(models.Model):
+    """How many public actions addressed to a government got a response, by body, type
+    and days taken (`dated` false: a response with no date), so the statistics page's
+    reply figures and median need no scan either."""
+
+    government_id = models.BigIntegerField()
+    body = models.CharField(max_length=32)
+    action_type = models.CharField(max_length=32)
+    dated = models.BooleanField()
+    days = models.IntegerField()
+    n = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["government_id", "body", "action_type", "dated", "days"],
+                name="unique_reply_tally",
+            )
+        ]

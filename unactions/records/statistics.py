@@ -15,6 +15,7 @@ from django.db.models.functions import ExtractMonth
 
 from unactions.formats.record import COMMUNICATION_TYPES
 
+from . import followup, models
 from . import query as q
 from .models import Body
 
@@ -114,3 +115,41 @@ def reply_rate_by_year(query: q.ActionQuery) -> list[ReplyRate]:
         counts[row["year"]][0] += row["total"]
         counts[row["year"]][1] += row["answered"]
     return [ReplyRate(year, *counts[year]) for year in sorted(counts) if counts[year][0]]
+
+
+def replies_by_government(query: q.ActionQuery) -> list[followup.GovernmentReplies]:
+    """Per government addressed: communications, answered, median days to reply."""
+    if not q.can_tally(query) or set(query.selected) - {"body", "type"}:
+        return followup.replies_by_government(q.filter_actions(query))
+    wanted = {"action_type__in": [t for t in COMMUNICATION_TYPES if t in query.values("type")]}
+    if not query.values("type"):
+        wanted["action_type__in"] = list(COMMUNICATION_TYPES)
+    if query.values("body"):
+        wanted["body__in"] = list(query.values("body"))
+    sent = (
+        models.TermTally.objects.filter(kind="government", **wanted)
+        .exclude(body="")
+        .values("term_id")
+        .annotate(total=Sum("n"))
+    )
+    names = dict(models.Government.objects.values_list("pk", "name"))
+    figures = {
+        names[row["term_id"]]: followup.ReplyFigures(row["total"])
+        for row in sent
+        if row["term_id"] in names
+    }
+    replies = (
+        models.ReplyTally.objects.filter(**wanted)
+        .values("government_id", "dated", "days")
+        .annotate(total=Sum("n"))
+    )
+    for row in replies:
+        if row["total"] and names.get(row["government_id"]) in figures:
+            government = figures[names[row["government_id"]]]
+            government.answered += row["total"]
+            if row["dated"]:
+                government.days[row["days"]] += row["total"]
+    lapsed = followup.reply_figures(q.filter_actions(query, q.lapsed_embargoes()))
+    for name, more in lapsed.items():
+        figures.setdefault(name, followup.ReplyFigures()).add(more)
+    return followup.government_replies(figures)

@@ -27,8 +27,28 @@ LINKS = (
     ("defender", "records_actiondefender", "defender_id"),
 )
 
+# Trigger names carry the version of what they do: a new version replaces the old ones.
+_VERSION = 2
+_PREFIX = f"records_tally{_VERSION}_"
 _ACTION_KEY = "body, action_type, year, month, mechanism_id, responded"
 _TERM_KEY = "kind, body, action_type, term_id"
+_REPLY_KEY = "government_id, body, action_type, dated, days"
+_KEYS = {
+    "records_actiontally": _ACTION_KEY,
+    "records_termtally": _TERM_KEY,
+    "records_replytally": _REPLY_KEY,
+}
+
+
+def _upsert(table: str) -> str:
+    return f"ON CONFLICT ({_KEYS[table]}) DO UPDATE SET n = {table}.n + excluded.n"
+
+
+def _days(vendor: str, later: str, earlier: str) -> str:
+    """Days from `earlier` to `later` (0 when `later` is null: see ReplyTally.dated)."""
+    if vendor == "postgresql":
+        return f"COALESCE({later} - {earlier}, 0)"
+    return f"COALESCE(CAST(julianday({later}) - julianday({earlier}) AS integer), 0)"
 
 
 def _public(row: str) -> str:
@@ -62,13 +82,30 @@ def _add_action(vendor: str, row: str, sign: int) -> list[str]:
                     UNION ALL SELECT '', '') AS dims
         WHERE {_public(row)}
         ON CONFLICT ({_TERM_KEY}) DO UPDATE SET n = records_termtally.n + excluded.n""",
+        f"""INSERT INTO records_replytally ({_REPLY_KEY}, n)
+        SELECT g.government_id, {row}.body, {row}.action_type, r.date IS NOT NULL,
+            {_days(vendor, "r.date", f"{row}.date")}, {sign}
+        FROM records_actiongovernment AS g
+        JOIN records_response AS r ON r.action_id = g.action_id
+        WHERE g.action_id = {row}.id AND {_public(row)}
+        {_upsert("records_replytally")}""",
     ]
 
 
-def _add_link(kind: str, column: str, row: str, sign: int) -> list[str]:
+def _add_link(vendor: str, kind: str, column: str, row: str, sign: int) -> list[str]:
     """Statements counting the link `row` for its action, when the action is public."""
     action = f"FROM records_action AS a WHERE a.id = {row}.action_id AND {_public('a')}"
-    return [
+    replies = []
+    if kind == "government":
+        replies.append(
+            f"""INSERT INTO records_replytally ({_REPLY_KEY}, n)
+            SELECT {row}.government_id, a.body, a.action_type, r.date IS NOT NULL,
+                {_days(vendor, "r.date", "a.date")}, {sign}
+            FROM records_action AS a JOIN records_response AS r ON r.action_id = a.id
+            WHERE a.id = {row}.action_id AND {_public("a")}
+            {_upsert("records_replytally")}"""
+        )
+    return replies + [
         f"""INSERT INTO records_termtally ({_TERM_KEY}, n)
         SELECT * FROM (
             SELECT '{kind}', a.body, a.action_type, {row}.{column}, {sign} {action}
@@ -88,7 +125,13 @@ def _move_response(vendor: str, row: str, sign: int) -> list[str]:
         FROM records_action AS a CROSS JOIN (SELECT {_true(vendor)} AS responded
                                              UNION ALL SELECT {_false(vendor)}) AS r
         WHERE a.id = {row}.action_id AND {_public("a")}
-        ON CONFLICT ({_ACTION_KEY}) DO UPDATE SET n = records_actiontally.n + excluded.n"""
+        ON CONFLICT ({_ACTION_KEY}) DO UPDATE SET n = records_actiontally.n + excluded.n""",
+        f"""INSERT INTO records_replytally ({_REPLY_KEY}, n)
+        SELECT g.government_id, a.body, a.action_type, {row}.date IS NOT NULL,
+            {_days(vendor, f"{row}.date", "a.date")}, {sign}
+        FROM records_action AS a JOIN records_actiongovernment AS g ON g.action_id = a.id
+        WHERE a.id = {row}.action_id AND {_public("a")}
+        {_upsert("records_replytally")}""",
     ]
 
 
@@ -115,64 +158,62 @@ _ACTION_COLUMNS = (
 def _triggers(vendor: str) -> dict[str, tuple[str, str, str | None, list[str]]]:
     """name -> (timing and event, table, condition, statements)."""
     changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in _ACTION_COLUMNS)
-    if vendor == "postgresql":
-        changed = changed.replace(" IS NOT ", " IS DISTINCT FROM ")
     triggers = {
-        "records_tally_action_insert": (
+        f"{_PREFIX}action_insert": (
             "AFTER INSERT",
             "records_action",
             None,
             _add_action(vendor, "NEW", 1),
         ),
-        "records_tally_action_delete": (
+        f"{_PREFIX}action_delete": (
             "AFTER DELETE",
             "records_action",
             None,
             _add_action(vendor, "OLD", -1),
         ),
-        "records_tally_action_update": (
+        f"{_PREFIX}action_update": (
             "AFTER UPDATE",
             "records_action",
             changed,
             _add_action(vendor, "OLD", -1) + _add_action(vendor, "NEW", 1),
         ),
-        "records_tally_response_insert": (
+        f"{_PREFIX}response_insert": (
             "AFTER INSERT",
             "records_response",
             None,
             _move_response(vendor, "NEW", 1),
         ),
-        "records_tally_response_delete": (
+        f"{_PREFIX}response_delete": (
             "AFTER DELETE",
             "records_response",
             None,
             _move_response(vendor, "OLD", -1),
         ),
-        "records_tally_response_update": (
+        f"{_PREFIX}response_update": (
             "AFTER UPDATE",
             "records_response",
-            "OLD.action_id <> NEW.action_id",
+            "OLD.action_id <> NEW.action_id OR OLD.date IS NOT NEW.date",
             _move_response(vendor, "OLD", -1) + _move_response(vendor, "NEW", 1),
         ),
     }
     for kind, table, column in LINKS:
-        triggers[f"records_tally_{kind}_insert"] = (
+        triggers[f"{_PREFIX}{kind}_insert"] = (
             "AFTER INSERT",
             table,
             None,
-            _add_link(kind, column, "NEW", 1),
+            _add_link(vendor, kind, column, "NEW", 1),
         )
-        triggers[f"records_tally_{kind}_delete"] = (
+        triggers[f"{_PREFIX}{kind}_delete"] = (
             "AFTER DELETE",
             table,
             None,
-            _add_link(kind, column, "OLD", -1),
+            _add_link(vendor, kind, column, "OLD", -1),
         )
-        triggers[f"records_tally_{kind}_update"] = (
+        triggers[f"{_PREFIX}{kind}_update"] = (
             "AFTER UPDATE",
             table,
             f"OLD.{column} <> NEW.{column} OR OLD.action_id <> NEW.action_id",
-            _add_link(kind, column, "OLD", -1) + _add_link(kind, column, "NEW", 1),
+            _add_link(vendor, kind, column, "OLD", -1) + _add_link(vendor, kind, column, "NEW", 1),
         )
     return triggers
 
@@ -195,6 +236,16 @@ def _rebuild(vendor: str) -> list[str]:
         WHERE {_public("a")}
         GROUP BY a.body, a.action_type, a.year, {_month(vendor, "a")}, a.mechanism_term_id,
             r.id IS NOT NULL""",
+        "DELETE FROM records_replytally",
+        f"""INSERT INTO records_replytally ({_REPLY_KEY}, n)
+        SELECT g.government_id, a.body, a.action_type, r.date IS NOT NULL,
+            {_days(vendor, "r.date", "a.date")}, COUNT(*)
+        FROM records_actiongovernment AS g
+        JOIN records_action AS a ON a.id = g.action_id
+        JOIN records_response AS r ON r.action_id = a.id
+        WHERE {_public("a")}
+        GROUP BY g.government_id, a.body, a.action_type, r.date IS NOT NULL,
+            {_days(vendor, "r.date", "a.date")}""",
         "DELETE FROM records_termtally",
         f"""INSERT INTO records_termtally ({_TERM_KEY}, n)
         SELECT l.kind, a.body, a.action_type, l.term_id, COUNT(*) {public}
@@ -221,6 +272,7 @@ def _create_statements(vendor: str) -> list[str]:
                 f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$\n"
                 f"BEGIN\n{steps}RETURN NULL;\nEND $$"
             )
+            condition = condition and condition.replace(" IS NOT NEW.", " IS DISTINCT FROM NEW.")
             when = f" WHEN ({condition})" if condition else ""
             statements.append(
                 f"CREATE OR REPLACE TRIGGER {name} {event} ON {table} FOR EACH ROW{when} "
@@ -237,25 +289,31 @@ def _create_statements(vendor: str) -> list[str]:
 
 
 def install(connection) -> None:
-    """Create the triggers if any is missing, and then recount the tallies."""
+    """Create the triggers if any is missing or from an older version (dropping those),
+    and then recount the tallies."""
     if connection.vendor not in ("sqlite", "postgresql"):
         return
-    names = list(_triggers(connection.vendor))
+    names = set(_triggers(connection.vendor))
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                "SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal AND tgname = ANY(%s)",
-                [names],
+                "SELECT tgname, relname FROM pg_trigger JOIN pg_class ON pg_class.oid = tgrelid "
+                "WHERE NOT tgisinternal AND tgname LIKE 'records\\_tally%%'"
             )
         else:
-            placeholders = ", ".join(["%s"] * len(names))
             cursor.execute(
-                "SELECT count(*) FROM sqlite_master "
-                f"WHERE type = 'trigger' AND name IN ({placeholders})",
-                names,
+                "SELECT name, tbl_name FROM sqlite_master "
+                "WHERE type = 'trigger' AND name LIKE 'records\\_tally%%' ESCAPE '\\'"
             )
-        if cursor.fetchone()[0] == len(names):
+        found = dict(cursor.fetchall())
+        if set(found) == names:
             return
+        for name, table in found.items():
+            if connection.vendor == "postgresql":
+                cursor.execute(f"DROP TRIGGER {name} ON {table}")
+                cursor.execute(f"DROP FUNCTION {name}()")
+            else:
+                cursor.execute(f"DROP TRIGGER {name}")
         for statement in _create_statements(connection.vendor):
             cursor.execute(statement)
     rebuild(connection)
@@ -264,19 +322,16 @@ def install(connection) -> None:
 def check(using: str = "default") -> list[str]:
     """Where the tallies differ from a recount; empty when they agree."""
     connection = connections[using]
+    problems = []
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {_ACTION_KEY}, n FROM records_actiontally WHERE n <> 0")
-        actions = set(cursor.fetchall())
-        cursor.execute(f"SELECT {_TERM_KEY}, n FROM records_termtally WHERE n <> 0")
-        terms = set(cursor.fetchall())
         for statement in _rebuild(connection.vendor):
-            if statement.startswith("INSERT"):
-                select = statement[statement.index("SELECT") :]
-                cursor.execute(select)
-                recount = {tuple(row) for row in cursor.fetchall()}
-                target = actions if "actiontally" in statement else terms
-                problems = [f"tally {row} not in recount" for row in target - recount]
-                problems += [f"recount {row} not in tally" for row in recount - target]
-                if problems:
-                    return problems
-    return []
+            if not statement.startswith("INSERT"):
+                continue
+            table = statement.split()[2]
+            cursor.execute(f"SELECT {_KEYS[table]}, n FROM {table} WHERE n <> 0")
+            kept = {tuple(row) for row in cursor.fetchall()}
+            cursor.execute(statement[statement.index("SELECT") :])
+            recount = {tuple(row) for row in cursor.fetchall()}
+            problems += [f"{table}: {row} kept, not in a recount" for row in kept - recount]
+            problems += [f"{table}: {row} in a recount, not kept" for row in recount - kept]
+    return problems
