@@ -89,7 +89,11 @@ def test_reply_figures_from_the_tallies_match_a_count(seeded):
     from unactions.records import followup
     from unactions.records.query import filter_actions
 
-    for params in ({}, {"body": "special_procedures"}, {"type": ["urgent_appeal", "press_release"]}):
+    for params in (
+        {},
+        {"body": "special_procedures"},
+        {"type": ["urgent_appeal", "press_release"]},
+    ):
         query = ActionQuery.from_params(params)
         assert statistics.replies_by_government(query) == followup.replies_by_government(
             filter_actions(query)

@@ -17,6 +17,9 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    Exists,
+    F,
+    OuterRef,
     Q,
     QuerySet,
     Sum,
@@ -90,6 +93,14 @@ class ColumnFacet(Facet):
 
     def tally_filter(self, values: list[str]) -> Q:
         return Q(**{f"{self.dimension}__in": values})
+
+    def row_value(self, row: dict):
+        """The facet's value in a row of `ActionTally` or of `_column_rows`."""
+        return row[self.dimension]
+
+    def wanted(self, values: list[str]) -> set:
+        """The selected values as `row_value` gives them."""
+        return set(values)
 
 
 class ChoiceFacet(ColumnFacet):
@@ -181,9 +192,19 @@ class MechanismFacet(ColumnFacet):
     def tally_filter(self, values):
         return Q(mechanism_id__in=models.Mechanism.objects.filter(slug__in=values).values("pk"))
 
+    def wanted(self, values):
+        return set(models.Mechanism.objects.filter(slug__in=values).values_list("pk", flat=True))
+
 
 class ResponseFacet(ColumnFacet):
     key, label, dimension = "response", _("Government response"), "response_status"
+
+    def row_value(self, row):
+        if row["responded"]:
+            return models.ResponseStatus.RECEIVED
+        if row["action_type"] in COMMUNICATION_TYPES:
+            return models.ResponseStatus.NONE
+        return models.ResponseStatus.NOT_APPLICABLE
 
     def apply(self, queryset, values):
         return queryset.with_response_status().filter(response_status__in=values)
@@ -212,6 +233,9 @@ class YearFacet(ColumnFacet):
 
     def tally_filter(self, values):
         return Q(year__in=[int(v) for v in values])
+
+    def wanted(self, values):
+        return {int(v) for v in values}
 
     def counts(self, queryset):
         rows = queryset.order_by().values("year").annotate(n=Count("pk"))
@@ -372,9 +396,14 @@ def facet_counts(
     results = []
     tallied = queryset is None and not (query.q or query.date_from or query.date_to)
     lapsed, lapsed_exist = lapsed_embargoes(), None
+    columns = None
     for facet in facets:
         rows = facet.tallied(query) if tallied else None
-        if rows is None:
+        if rows is None and isinstance(facet, ColumnFacet):
+            if columns is None:
+                columns = _column_counts(query, queryset)
+            rows = columns[facet.key]
+        elif rows is None:
             rows = facet.counts(filter_actions(query, queryset, except_facet=facet.key))
         else:
             if lapsed_exist is None:
@@ -399,6 +428,34 @@ def facet_counts(
             values = shown
         results.append(FacetCounts(facet, values, more))
     return results
+
+
+def _column_counts(query: ActionQuery, queryset: QuerySet | None) -> dict[str, list]:
+    """The counts of every column facet from one pass over the matching actions: they
+    are grouped by all five columns at once, and each facet sums the groups that pass
+    the other column facets' filters."""
+    columns = [f for f in FACETS if isinstance(f, ColumnFacet)]
+    others = {
+        k: v for k, v in query.selected.items() if not isinstance(FACETS_BY_KEY[k], ColumnFacet)
+    }
+    responded = Exists(models.Response.objects.filter(action=OuterRef("pk")))
+    rows = (
+        filter_actions(replace(query, selected=others), queryset)
+        .order_by()
+        .annotate(responded=responded, mechanism_id=F("mechanism_term_id"))
+        .values("body", "action_type", "year", "mechanism_id", "responded")
+        .annotate(n=Count("pk"))
+    )
+    wanted = {f.key: f.wanted(list(query.values(f.key))) for f in columns if query.values(f.key)}
+    counts: dict[str, dict] = {f.key: {} for f in columns}
+    for row in rows:
+        values = {f.key: f.row_value(row) for f in columns}
+        passes = {key for key, allowed in wanted.items() if values[key] in allowed}
+        for facet in columns:
+            if passes >= wanted.keys() - {facet.key}:
+                value = values[facet.key]
+                counts[facet.key][value] = counts[facet.key].get(value, 0) + row["n"]
+    return {f.key: f.labelled(counts[f.key]) for f in columns}
 
 
 def count_actions(query: ActionQuery) -> int | None:
