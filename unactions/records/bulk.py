@@ -8,6 +8,7 @@ per-instance work (signals, `save()`), so only the loader uses it, for new actio
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Sequence
 
 from django.db import connection, models
@@ -26,18 +27,19 @@ class Inserter:
         quote = connection.ops.quote_name
         self.table = quote(model._meta.db_table)
         self.columns = ", ".join(quote(f.column) for f in self.fields)
-        self.adapters: list[Callable | None] = [
-            _adapter(f) if f.get_internal_type() in _ADAPTED else None for f in self.fields
+        self._adapted: list[tuple[int, Callable]] = [
+            (i, _adapter(f)) for i, f in enumerate(self.fields) if f.get_internal_type() in _ADAPTED
         ]
         self.sql = "INSERT INTO {} ({}) VALUES ({})".format(
             self.table, self.columns, ", ".join(["%s"] * len(self.fields))
         )
 
     def _adapt(self, row: Sequence) -> list:
-        return [
-            value if adapt is None or value is None else adapt(value)
-            for value, adapt in zip(row, self.adapters, strict=True)
-        ]
+        row = list(row)
+        for i, adapt in self._adapted:
+            if row[i] is not None:
+                row[i] = adapt(row[i])
+        return row
 
     def insert(self, rows: Iterable[Sequence]) -> None:
         """Insert every row; nothing is returned."""
@@ -72,7 +74,8 @@ def _adapter(field: models.Field) -> Callable:
     if kind == "DateField":
         return connection.ops.adapt_datefield_value
     if kind == "DateTimeField":
-        return connection.ops.adapt_datetimefield_value
+        # A batch shares one or two timestamps: convert each once.
+        return functools.lru_cache(maxsize=16)(connection.ops.adapt_datetimefield_value)
     encoder = field.encoder
 
     def adapt_json(value):
