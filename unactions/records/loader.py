@@ -8,6 +8,7 @@ untouched, a different one replaces its fields, a new id creates an action.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -18,7 +19,7 @@ from unactions.formats import extract
 from unactions.formats.errors import Problem, RecordsError
 from unactions.formats.record import ACTION_TYPES, BODIES, Record
 
-from . import models, search
+from . import models, search, tallies
 from .bulk import Inserter
 from .history import version
 from .serialize import record_of
@@ -61,7 +62,11 @@ def load_records(
     _check(records)
     result = ImportResult()
     try:
-        with transaction.atomic():
+        with transaction.atomic(), ExitStack() as stack:
+            bulk = _Bulk()
+            if len(records) >= BULK:
+                bulk.tallies = stack.enter_context(tallies.suspended())
+                bulk.search = stack.enter_context(search.insert_trigger_suspended())
             terms = _Terms()
             done = 0
             for chunk in _chunks(records, CHUNK):
@@ -84,8 +89,8 @@ def load_records(
                         changes.append((action, record, models.ActionVersion.Kind.UPDATED))
                         result.updated.append(record.id)
                 details = {"user": user, "author": author, "comment": comment}
-                _create(new, terms, status, details if history else None)
-                _store(changes, terms)
+                _create(new, terms, status, details if history else None, bulk)
+                _store(changes, terms, bulk)
                 if history:
                     models.ActionVersion.objects.bulk_create(
                         version(action, kind, **details, record=record.to_dict())
@@ -103,6 +108,15 @@ def load_records(
 
 # Records are stored a chunk at a time: one query per table for each chunk.
 CHUNK = 500
+# From this many records on, a load into SQLite suspends the triggers that count and
+# index each row, and counts and indexes each chunk in a few statements instead.
+BULK = 1000
+
+
+@dataclass
+class _Bulk:
+    tallies: bool = False  # the loader keeps the tallies (records/tallies.py)
+    search: bool = False  # the loader indexes new actions for search
 
 
 def _chunks(items: Sequence, size: int):
@@ -207,7 +221,9 @@ def _unique_slugs(model, names: list[str]) -> dict[str, str]:
     return slugs
 
 
-def _create(records: list[Record], terms: _Terms, status: str, history: dict | None) -> None:
+def _create(
+    records: list[Record], terms: _Terms, status: str, history: dict | None, bulk: _Bulk
+) -> None:
     """Insert new actions and everything they hold, with one statement per table."""
     if not records:
         return
@@ -231,6 +247,10 @@ def _create(records: list[Record], terms: _Terms, status: str, history: dict | N
     inserter = Inserter(models.Action, (*_ACTION_FIELDS, *editorial))
     ids = dict(inserter.insert_returning(rows, ["record_id", "id"]))
     _insert_children([(ids[record.id], record) for record in records], terms)
+    if bulk.tallies:
+        tallies.count(list(ids.values()))
+    if bulk.search:
+        search.index_new(list(ids.values()))
     if history is not None:
         user = history["user"]
         author = history["author"] or (user.get_username() if user is not None else "")
@@ -252,11 +272,13 @@ def _create(records: list[Record], terms: _Terms, status: str, history: dict | N
         )
 
 
-def _store(changes: list[tuple[models.Action, Record, str]], terms: _Terms) -> None:
+def _store(changes: list[tuple[models.Action, Record, str]], terms: _Terms, bulk: _Bulk) -> None:
     """Write changed actions: their fields, and everything they hold anew."""
     if not changes:
         return
     terms.preload([record for _, record, _ in changes])
+    if bulk.tallies:
+        tallies.count([action.pk for action, _, _ in changes], -1)
     for action, record, _ in changes:
         _set_fields(action, record, terms)
         action.revision += 1
@@ -270,6 +292,8 @@ def _store(changes: list[tuple[models.Action, Record, str]], terms: _Terms) -> N
     ):
         model.objects.filter(action__in=actions).delete()
     _insert_children([(action.pk, record) for action, record, _ in changes], terms)
+    if bulk.tallies:
+        tallies.count([action.pk for action, _, _ in changes])
 
 
 def _insert_children(actions: list[tuple[int, Record]], terms: _Terms) -> None:

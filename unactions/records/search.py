@@ -13,6 +13,8 @@ migration on SQLite would drop the triggers; this puts them back and reindexes).
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connections
 from django.db.models import F, FloatField, QuerySet
@@ -94,14 +96,16 @@ def _vector() -> SearchVector:
     return SearchVector("search_document", config="simple")
 
 
+_INSERT_TRIGGER = f"""CREATE TRIGGER IF NOT EXISTS records_action_search_insert
+    AFTER INSERT ON records_action
+    BEGIN
+        INSERT INTO {FTS_TABLE}(rowid, search_document) VALUES (new.id, new.search_document);
+    END"""
 _SQLITE_INDEX = [
     f"""CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(
         search_document, content='records_action', content_rowid='id',
         tokenize='unicode61 remove_diacritics 2')""",
-    f"""CREATE TRIGGER IF NOT EXISTS records_action_search_insert AFTER INSERT ON records_action
-    BEGIN
-        INSERT INTO {FTS_TABLE}(rowid, search_document) VALUES (new.id, new.search_document);
-    END""",
+    _INSERT_TRIGGER,
     f"""CREATE TRIGGER IF NOT EXISTS records_action_search_delete AFTER DELETE ON records_action
     BEGIN
         INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_document)
@@ -140,3 +144,28 @@ def install_index(connection) -> None:
             cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
         elif connection.vendor == "postgresql":
             cursor.execute(_POSTGRES_INDEX)
+
+
+@contextmanager
+def insert_trigger_suspended():
+    """Like `tallies.suspended`, for the trigger indexing each new action on SQLite;
+    the caller indexes what it inserted with `index_new`."""
+    if connections["default"].vendor != "sqlite":
+        yield False
+        return
+    with connections["default"].cursor() as cursor:
+        cursor.execute("DROP TRIGGER records_action_search_insert")
+        yield True
+        cursor.execute(_INSERT_TRIGGER)
+
+
+def index_new(action_ids: list[int]) -> None:
+    """Index newly inserted actions (SQLite, while the insert trigger is suspended)."""
+    with connections["default"].cursor() as cursor:
+        for start in range(0, len(action_ids), 500):
+            chunk = action_ids[start : start + 500]
+            cursor.execute(
+                f"INSERT INTO {FTS_TABLE}(rowid, search_document) SELECT id, search_document "
+                f"FROM records_action WHERE id IN ({', '.join(['%s'] * len(chunk))})",
+                chunk,
+            )
