@@ -1,7 +1,8 @@
 """Counts of public actions kept by the database itself, for facets and statistics.
 
 Counting the facets of a million actions scans every one of them for every facet. The
-tallies (`ActionTally`, `TermTally`) hold those counts grouped by what readers filter on,
+tallies (`ActionTally`, `TermTally`, `ReplyTally`) hold those counts grouped by what
+readers filter on,
 and database triggers adjust them in the same transaction as every insert, update and
 delete of an action, its links or its response, whoever makes it (the loader, the admin,
 a merge of terms, a restore, raw SQL). Nothing can read a count that an edit has not
@@ -12,7 +13,8 @@ whose embargo has passed become public with the calendar, not with an edit, so
 `query.facet_counts` counts those few live and adds them.
 
 `install` creates the triggers after every migration (a table rebuild by a later SQLite
-migration drops them) and recounts everything when any was missing.
+migration drops them) and recounts everything when any was missing or older. Large
+loads into SQLite suspend the triggers and count in bulk (`suspended`, `count`).
 """
 
 from __future__ import annotations
@@ -76,14 +78,14 @@ def _add_action(vendor: str, row: str, sign: int) -> list[str]:
             {row}.mechanism_term_id,
             EXISTS (SELECT 1 FROM records_response WHERE action_id = {row}.id), {sign}
         WHERE {_public(row)}
-        ON CONFLICT ({_ACTION_KEY}) DO UPDATE SET n = records_actiontally.n + excluded.n""",
+        {_upsert("records_actiontally")}""",
         f"""INSERT INTO records_termtally ({_TERM_KEY}, n)
         SELECT links.kind, dims.body, dims.action_type, links.term_id, {sign}
         FROM ({links}) AS links
         CROSS JOIN (SELECT {row}.body AS body, {row}.action_type AS action_type
                     UNION ALL SELECT '', '') AS dims
         WHERE {_public(row)}
-        ON CONFLICT ({_TERM_KEY}) DO UPDATE SET n = records_termtally.n + excluded.n""",
+        {_upsert("records_termtally")}""",
         f"""INSERT INTO records_replytally ({_REPLY_KEY}, n)
         SELECT g.government_id, {row}.body, {row}.action_type, r.date IS NOT NULL,
             {_days(vendor, "r.date", f"{row}.date")}, {sign}
@@ -113,7 +115,7 @@ def _add_link(vendor: str, kind: str, column: str, row: str, sign: int) -> list[
             SELECT '{kind}', a.body, a.action_type, {row}.{column}, {sign} {action}
             UNION ALL SELECT '{kind}', '', '', {row}.{column}, {sign} {action}
         ) AS counted WHERE TRUE
-        ON CONFLICT ({_TERM_KEY}) DO UPDATE SET n = records_termtally.n + excluded.n"""
+        {_upsert("records_termtally")}"""
     ]
 
 
@@ -127,7 +129,7 @@ def _move_response(vendor: str, row: str, sign: int) -> list[str]:
         FROM records_action AS a CROSS JOIN (SELECT {_true(vendor)} AS responded
                                              UNION ALL SELECT {_false(vendor)}) AS r
         WHERE a.id = {row}.action_id AND {_public("a")}
-        ON CONFLICT ({_ACTION_KEY}) DO UPDATE SET n = records_actiontally.n + excluded.n""",
+        {_upsert("records_actiontally")}""",
         f"""INSERT INTO records_replytally ({_REPLY_KEY}, n)
         SELECT g.government_id, a.body, a.action_type, {row}.date IS NOT NULL,
             {_days(vendor, f"{row}.date", "a.date")}, {sign}
@@ -220,100 +222,59 @@ def _triggers(vendor: str) -> dict[str, tuple[str, str, str | None, list[str]]]:
     return triggers
 
 
-def _rebuild(vendor: str) -> list[str]:
-    """Statements recounting both tallies from the actions."""
+def _recount(vendor: str, ids: str = "", sign: int = 1) -> list[str]:
+    """Statements adding the public actions (those whose id is in `ids`, a list of
+    placeholders, when given) to the three tallies, `sign` times."""
+    only = f"a.id IN ({ids}) AND " if ids else ""
+    only_links = f" WHERE action_id IN ({ids})" if ids else ""
     links = " UNION ALL ".join(
-        f"SELECT '{kind}' AS kind, action_id, {column} AS term_id FROM {table}"
+        f"SELECT '{kind}' AS kind, action_id, {column} AS term_id FROM {table}{only_links}"
         for kind, table, column in LINKS
     )
-    public = f"FROM ({links}) AS l JOIN records_action AS a ON a.id = l.action_id " + (
-        f"WHERE {_public('a')}"
-    )
+    public = f"FROM ({links}) AS l JOIN records_action AS a ON a.id = l.action_id "
+    public += f"WHERE {_public('a')}"
+    month, days = _month(vendor, "a"), _days(vendor, "r.date", "a.date")
     return [
-        "DELETE FROM records_actiontally",
         f"""INSERT INTO records_actiontally ({_ACTION_KEY}, n)
-        SELECT a.body, a.action_type, a.year, {_month(vendor, "a")}, a.mechanism_term_id,
-            r.id IS NOT NULL, COUNT(*)
+        SELECT a.body, a.action_type, a.year, {month}, a.mechanism_term_id,
+            r.id IS NOT NULL, {sign} * COUNT(*)
         FROM records_action AS a LEFT JOIN records_response AS r ON r.action_id = a.id
-        WHERE {_public("a")}
-        GROUP BY a.body, a.action_type, a.year, {_month(vendor, "a")}, a.mechanism_term_id,
-            r.id IS NOT NULL""",
-        "DELETE FROM records_replytally",
+        WHERE {only}{_public("a")}
+        GROUP BY a.body, a.action_type, a.year, {month}, a.mechanism_term_id, r.id IS NOT NULL
+        {_upsert("records_actiontally")}""",
+        f"""INSERT INTO records_termtally ({_TERM_KEY}, n)
+        SELECT * FROM (
+            SELECT l.kind, a.body, a.action_type, l.term_id, {sign} * COUNT(*) {public}
+            GROUP BY l.kind, a.body, a.action_type, l.term_id
+            UNION ALL
+            SELECT l.kind, '', '', l.term_id, {sign} * COUNT(*) {public}
+            GROUP BY l.kind, l.term_id
+        ) AS counted WHERE TRUE
+        {_upsert("records_termtally")}""",
         f"""INSERT INTO records_replytally ({_REPLY_KEY}, n)
-        SELECT g.government_id, a.body, a.action_type, r.date IS NOT NULL,
-            {_days(vendor, "r.date", "a.date")}, COUNT(*)
+        SELECT g.government_id, a.body, a.action_type, r.date IS NOT NULL, {days},
+            {sign} * COUNT(*)
         FROM records_actiongovernment AS g
         JOIN records_action AS a ON a.id = g.action_id
         JOIN records_response AS r ON r.action_id = a.id
-        WHERE {_public("a")}
-        GROUP BY g.government_id, a.body, a.action_type, r.date IS NOT NULL,
-            {_days(vendor, "r.date", "a.date")}""",
-        "DELETE FROM records_termtally",
-        f"""INSERT INTO records_termtally ({_TERM_KEY}, n)
-        SELECT l.kind, a.body, a.action_type, l.term_id, COUNT(*) {public}
-        GROUP BY l.kind, a.body, a.action_type, l.term_id
-        UNION ALL
-        SELECT l.kind, '', '', l.term_id, COUNT(*) {public}
-        GROUP BY l.kind, l.term_id""",
+        WHERE {only}{_public("a")}
+        GROUP BY g.government_id, a.body, a.action_type, r.date IS NOT NULL, {days}
+        {_upsert("records_replytally")}""",
     ]
 
 
 def count(action_ids: list[int], sign: int = 1) -> None:
     """Add stored actions (with their links and responses) to the tallies, or with
     `sign` -1 take them away: what the triggers do, for many actions at once."""
-    for start in range(0, len(action_ids), 500):
-        _count(action_ids[start : start + 500], sign)
-
-
-def _count(action_ids: list[int], sign: int) -> None:
-    vendor = connection.vendor
-    ids = ", ".join(["%s"] * len(action_ids))
-    links = " UNION ALL ".join(
-        f"SELECT '{kind}' AS kind, action_id, {column} AS term_id FROM {table} "
-        f"WHERE action_id IN ({ids})"
-        for kind, table, column in LINKS
-    )
-    public = (
-        f"FROM ({links}) AS l JOIN records_action AS a ON a.id = l.action_id WHERE {_public('a')}"
-    )
-    month = _month(vendor, "a")
-    days = _days(vendor, "r.date", "a.date")
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"""INSERT INTO records_actiontally ({_ACTION_KEY}, n)
-            SELECT a.body, a.action_type, a.year, {month}, a.mechanism_term_id,
-                r.id IS NOT NULL, {sign} * COUNT(*)
-            FROM records_action AS a LEFT JOIN records_response AS r ON r.action_id = a.id
-            WHERE a.id IN ({ids}) AND {_public("a")}
-            GROUP BY a.body, a.action_type, a.year, {month}, a.mechanism_term_id,
-                r.id IS NOT NULL
-            {_upsert("records_actiontally")}""",
-            action_ids,
-        )
-        cursor.execute(
-            f"""INSERT INTO records_termtally ({_TERM_KEY}, n)
-            SELECT * FROM (
-                SELECT l.kind, a.body, a.action_type, l.term_id, {sign} * COUNT(*) {public}
-                GROUP BY l.kind, a.body, a.action_type, l.term_id
-                UNION ALL
-                SELECT l.kind, '', '', l.term_id, {sign} * COUNT(*) {public}
-                GROUP BY l.kind, l.term_id
-            ) AS counted WHERE TRUE
-            {_upsert("records_termtally")}""",
-            action_ids * 2 * len(LINKS),
-        )
-        cursor.execute(
-            f"""INSERT INTO records_replytally ({_REPLY_KEY}, n)
-            SELECT g.government_id, a.body, a.action_type, r.date IS NOT NULL, {days},
-                {sign} * COUNT(*)
-            FROM records_actiongovernment AS g
-            JOIN records_action AS a ON a.id = g.action_id
-            JOIN records_response AS r ON r.action_id = a.id
-            WHERE a.id IN ({ids}) AND {_public("a")}
-            GROUP BY g.government_id, a.body, a.action_type, r.date IS NOT NULL, {days}
-            {_upsert("records_replytally")}""",
-            action_ids,
-        )
+        for start in range(0, len(action_ids), 500):
+            chunk = action_ids[start : start + 500]
+            actions, terms, replies = _recount(
+                connection.vendor, ", ".join(["%s"] * len(chunk)), sign
+            )
+            cursor.execute(actions, chunk)
+            cursor.execute(terms, chunk * 2 * len(LINKS))
+            cursor.execute(replies, chunk)
 
 
 @contextmanager
@@ -335,9 +296,11 @@ def suspended():
 
 
 def rebuild(connection) -> None:
-    """Recount both tallies from scratch."""
+    """Recount the tallies from scratch."""
     with connection.cursor() as cursor:
-        for statement in _rebuild(connection.vendor):
+        for table in _KEYS:
+            cursor.execute(f"DELETE FROM {table}")
+        for statement in _recount(connection.vendor):
             cursor.execute(statement)
 
 
@@ -402,13 +365,12 @@ def check(using: str = "default") -> list[str]:
     connection = connections[using]
     problems = []
     with connection.cursor() as cursor:
-        for statement in _rebuild(connection.vendor):
-            if not statement.startswith("INSERT"):
-                continue
+        for statement in _recount(connection.vendor):
             table = statement.split()[2]
             cursor.execute(f"SELECT {_KEYS[table]}, n FROM {table} WHERE n <> 0")
             kept = {tuple(row) for row in cursor.fetchall()}
-            cursor.execute(statement[statement.index("SELECT") :])
+            select = statement[statement.index("SELECT") : statement.index("ON CONFLICT")]
+            cursor.execute(select)
             recount = {tuple(row) for row in cursor.fetchall()}
             problems += [f"{table}: {row} kept, not in a recount" for row in kept - recount]
             problems += [f"{table}: {row} in a recount, not kept" for row in recount - kept]
