@@ -252,6 +252,7 @@ def _create(
     if bulk.search:
         search.index_new(list(ids.values()))
     if history is not None:
+        # The first version of each action, as `history.version` would make it.
         user = history["user"]
         author = history["author"] or (user.get_username() if user is not None else "")
         user_id = user.pk if user is not None and user.is_authenticated else None
