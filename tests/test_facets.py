@@ -175,3 +175,24 @@ def test_counts_in_one_pass_agree_with_counting_each_facet(seeded):
                 params,
                 facet.key,
             )
+
+
+def test_the_top_values_of_long_facets_come_with_how_many_more(seeded, monkeypatch):
+    """Issues and defenders show their most frequent values (20; ties by name); the
+    tallies give those without reading every value."""
+    from unactions.records.query import FACETS_BY_KEY, filter_actions
+
+    monkeypatch.setattr(FACETS_BY_KEY["issue"], "limit", 4)
+    monkeypatch.setattr(FACETS_BY_KEY["defender"], "limit", 4)
+    for params in ({}, {"body": "special_procedures"}, {"defender": "chang-weiping"}):
+        query = ActionQuery.from_params(params)
+        for facet in facet_counts(query):
+            if facet.key not in ("issue", "defender"):
+                continue
+            live = FACETS_BY_KEY[facet.key].counts(filter_actions(query, except_facet=facet.key))
+            live.sort(key=lambda r: (-r[2], r[1].casefold()))
+            assert len(live) > 4 or params
+            assert [(v.value, v.count) for v in facet.values[:4]] == [
+                (value, n) for value, _, n in live[:4]
+            ]
+            assert facet.more == len(live) - len(facet.values)

@@ -65,9 +65,10 @@ class Facet:
     def label_of(self, value: str) -> str:
         return value
 
-    def tallied(self, query: ActionQuery) -> list[tuple[str, str, int]] | None:
+    def tallied(self, query: ActionQuery, top: int | None = None) -> list | None:
         """The counts of `facet.counts`, read from the tallies (records/tallies.py) when
-        they can answer for this query; None when they cannot."""
+        they can answer for this query; None when they cannot. With `top`, they may be
+        the most frequent values only (a `Partial`)."""
         return None
 
 
@@ -77,7 +78,7 @@ class ColumnFacet(Facet):
 
     dimension: str
 
-    def tallied(self, query):
+    def tallied(self, query, top=None):
         if any(query.values(f.key) for f in FACETS if isinstance(f, TermFacet)):
             return None
         rows = (
@@ -146,7 +147,7 @@ class TermFacet(Facet):
         model = self.link_model._meta.get_field(self.term).related_model
         return model.objects.filter(slug=value).values_list("name", flat=True).first() or value
 
-    def tallied(self, query):
+    def tallied(self, query, top=None):
         if set(query.selected) - {self.key, "body", "type"}:
             return None
         counts = models.TermTally.objects.filter(kind=self.term, n__gt=0)
@@ -157,12 +158,29 @@ class TermFacet(Facet):
             )
         else:
             counts = counts.filter(body="")
-        totals = dict(
-            counts.values("term_id").annotate(total=Sum("n")).values_list("term_id", "total")
-        )
         model = self.link_model._meta.get_field(self.term).related_model
-        names = model.objects.filter(pk__in=totals).values_list("pk", "slug", "name")
-        return [(slug, name, totals[pk]) for pk, slug, name in names]
+        totals = counts.values("term_id").annotate(total=Sum("n")).filter(total__gt=0)
+        distinct = None
+        if top:
+            # Only the values that can be among the `top` most frequent (ties included,
+            # so that the order by name stays exact) and the selected ones.
+            distinct = totals.count()
+            least = totals.order_by("-total").values_list("total", flat=True)[top - 1 : top]
+            if least:
+                selected = model.objects.filter(slug__in=query.values(self.key)).values("pk")
+                totals = totals.filter(Q(total__gte=least[0]) | Q(term_id__in=selected))
+        found = dict(totals.values_list("term_id", "total"))
+        names = model.objects.filter(pk__in=found).values_list("pk", "slug", "name")
+        rows = Partial((slug, name, found[pk]) for pk, slug, name in names)
+        rows.distinct = distinct
+        return rows
+
+
+class Partial(list):
+    """A facet's counts, perhaps of its most frequent values only: then `distinct` says
+    how many values it has in all."""
+
+    distinct: int | None = None
 
 
 class MechanismFacet(ColumnFacet):
@@ -395,22 +413,21 @@ def facet_counts(
     """For each facet, how many actions each value would give with the other filters."""
     results = []
     tallied = queryset is None and not (query.q or query.date_from or query.date_to)
-    lapsed, lapsed_exist = lapsed_embargoes(), None
+    lapsed = lapsed_embargoes() if tallied else None
+    lapsed_exist = tallied and lapsed.exists()
     columns = None
     for facet in facets:
-        rows = facet.tallied(query) if tallied else None
+        # Live counts of lapsed embargoes can lift any value into the top: then all.
+        rows = facet.tallied(query, None if lapsed_exist else facet.limit) if tallied else None
         if rows is None and isinstance(facet, ColumnFacet):
             if columns is None:
                 columns = _column_counts(query, queryset)
             rows = columns[facet.key]
         elif rows is None:
             rows = facet.counts(filter_actions(query, queryset, except_facet=facet.key))
-        else:
-            if lapsed_exist is None:
-                lapsed_exist = lapsed.exists()
-            if lapsed_exist:
-                live = facet.counts(filter_actions(query, lapsed, except_facet=facet.key))
-                rows = add_counts(rows, live)
+        elif lapsed_exist:
+            live = facet.counts(filter_actions(query, lapsed, except_facet=facet.key))
+            rows = add_counts(rows, live)
         counted = {value: (label, n) for value, label, n in rows}
         values = [
             FacetValue(value, str(label), n, query.is_selected(facet.key, value))
@@ -421,10 +438,13 @@ def facet_counts(
                 values.append(FacetValue(value, str(facet.label_of(value)), 0, True))
         values.sort(key=lambda v: _facet_order(facet, v))
         more = 0
-        if facet.limit and len(values) > facet.limit:
+        distinct = getattr(rows, "distinct", None)
+        if facet.limit and (len(values) > facet.limit or distinct is not None):
             shown = values[: facet.limit]
             shown += [v for v in values[facet.limit :] if v.selected]
-            more = len(values) - len(shown)
+            if distinct is None:
+                distinct = len([v for v in values if v.count])
+            more = distinct - len([v for v in shown if v.count])
             values = shown
         results.append(FacetCounts(facet, values, more))
     return results
@@ -479,11 +499,19 @@ def lapsed_embargoes() -> QuerySet:
     """Published actions whose embargo has passed: public, but not in the tallies (they
     became public with the calendar, not with an edit), so counted live."""
     lapsed = models.Action.objects.filter(
-        status=models.Status.PUBLISHED, embargo_until__lte=timezone.localdate()
-    )
-    # As a subquery of primary keys, so that SQLite starts from the embargo index rather
-    # than from an index that suits a GROUP BY.
-    return models.Action.objects.filter(pk__in=lapsed.values("pk"))
+        # "Not null" lets SQLite skip the actions with no embargo in the index.
+        embargo_until__isnull=False,
+        embargo_until__lte=timezone.localdate(),
+        status=models.Status.PUBLISHED,
+    ).values_list("pk", flat=True)
+    # By primary key, so that the database starts from these few actions rather than from
+    # an index that suits a GROUP BY; none at all, and nothing more is asked.
+    ids = list(lapsed[: LAPSED_LISTED + 1])
+    return models.Action.objects.filter(pk__in=ids if len(ids) <= LAPSED_LISTED else lapsed)
+
+
+# Up to this many lapsed embargoes are passed to queries as a list of keys.
+LAPSED_LISTED = 2000
 
 
 def tallies_for(query: ActionQuery, except_facet: str | None = None) -> QuerySet:

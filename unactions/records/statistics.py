@@ -65,11 +65,15 @@ def top(query: q.ActionQuery, facet_key: str, limit: int | None = 10) -> list[tu
     facet = q.FACETS_BY_KEY[facet_key]
     rows = None
     if q.can_tally(query) and not query.values(facet_key):
-        rows = facet.tallied(query)
+        lapsed = q.lapsed_embargoes()
+        if lapsed.exists():
+            rows = facet.tallied(query)
+            if rows is not None:
+                rows = q.add_counts(rows, facet.counts(q.filter_actions(query, lapsed)))
+        else:
+            rows = facet.tallied(query, limit)
     if rows is None:
         rows = facet.counts(q.filter_actions(query))
-    else:
-        rows = q.add_counts(rows, facet.counts(q.filter_actions(query, q.lapsed_embargoes())))
     rows = sorted(rows, key=lambda r: (-r[2], str(r[1]).casefold()))
     return [(value, str(label), n) for value, label, n in rows[:limit]]
 
