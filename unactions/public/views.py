@@ -30,6 +30,7 @@ from unactions.records.query import (
     facet_counts,
     filter_actions,
     find_actions,
+    matching,
 )
 from unactions.records.serialize import record_of, records_of
 
@@ -68,10 +69,14 @@ def action_list(request):
     try:
         query = _query(request)
         actions = find_actions(query).with_record()
-        page = _page(request, actions, count=count_actions(query))
         # The static export links each value to its own page, so it shows the counts
         # of those pages rather than of the current combination: the same on every page.
-        facets = static_facets(get_language()) if is_static_build() else facet_counts(query)
+        if is_static_build():
+            facets, count = static_facets(get_language()), count_actions(query)
+        else:
+            facets = facet_counts(query)
+            count = matching(query, facets)
+        page = _page(request, actions, count=count)
     except QueryError as error:
         return _bad_query(request, error)
     published = Action.objects.published()

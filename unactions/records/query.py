@@ -487,6 +487,14 @@ def count_actions(query: ActionQuery) -> int | None:
     return total + filter_actions(query, lapsed_embargoes()).count()
 
 
+def matching(query: ActionQuery, facets: list[FacetCounts]) -> int:
+    """How many actions match `query`, from its facet counts: every action has one body,
+    so they are the body facet's counts of the selected bodies (or of all)."""
+    [body] = [f for f in facets if f.key == "body"]
+    selected = query.values("body")
+    return sum(v.count for v in body.values if not selected or v.value in selected)
+
+
 def can_tally(query: ActionQuery) -> bool:
     """Whether the tallies count the public actions matching `query`: it has no search,
     no dates and no term facet (their counts need the actions themselves)."""
