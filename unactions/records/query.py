@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
+from django.db import connection
 from django.db.models import (
     Case,
     CharField,
@@ -415,7 +416,7 @@ def facet_counts(
     tallied = queryset is None and not (query.q or query.date_from or query.date_to)
     lapsed = lapsed_embargoes() if tallied else None
     lapsed_exist = tallied and lapsed.exists()
-    columns = None
+    columns = terms = None
     for facet in facets:
         # Live counts of lapsed embargoes can lift any value into the top: then all.
         rows = facet.tallied(query, None if lapsed_exist else facet.limit) if tallied else None
@@ -423,6 +424,13 @@ def facet_counts(
             if columns is None:
                 columns = _column_counts(query, queryset)
             rows = columns[facet.key]
+        elif rows is None and isinstance(facet, TermFacet) and not query.values(facet.key):
+            if terms is None:
+                unselected = [
+                    f for f in facets if isinstance(f, TermFacet) and not query.values(f.key)
+                ]
+                terms = _term_counts(query, queryset, unselected)
+            rows = terms[facet.key]
         elif rows is None:
             rows = facet.counts(filter_actions(query, queryset, except_facet=facet.key))
         elif lapsed_exist:
@@ -476,6 +484,42 @@ def _column_counts(query: ActionQuery, queryset: QuerySet | None) -> dict[str, l
                 value = values[facet.key]
                 counts[facet.key][value] = counts[facet.key].get(value, 0) + row["n"]
     return {f.key: f.labelled(counts[f.key]) for f in columns}
+
+
+def _term_counts(query: ActionQuery, queryset: QuerySet | None, facets: list[TermFacet]):
+    """The counts of term facets none of whose values is selected, from one pass over
+    their link tables: they all count the same matching actions, found once."""
+    matching = filter_actions(query, queryset).order_by().values("pk")
+    sql, params = matching.query.sql_with_params()
+    links = " UNION ALL ".join(
+        f"SELECT '{f.key}' AS kind, action_id, "
+        f"{f.link_model._meta.get_field(f.term).column} AS term_id "
+        f"FROM {f.link_model._meta.db_table}"
+        for f in facets
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH matching AS MATERIALIZED ({sql}) "
+            f"SELECT links.kind, links.term_id, COUNT(*) FROM ({links}) AS links "
+            "WHERE links.action_id IN (SELECT * FROM matching) "
+            "GROUP BY links.kind, links.term_id",
+            params,
+        )
+        found: dict[str, dict[int, int]] = {f.key: {} for f in facets}
+        for kind, term_id, n in cursor.fetchall():
+            found[kind][term_id] = n
+    counts = {}
+    for facet in facets:
+        totals = found[facet.key]
+        if facet.limit and len(totals) > facet.limit:
+            # The top values, ties included, so that the order by name stays exact.
+            least = sorted(totals.values(), reverse=True)[facet.limit - 1]
+            totals = {pk: n for pk, n in totals.items() if n >= least}
+        model = facet.link_model._meta.get_field(facet.term).related_model
+        names = model.objects.filter(pk__in=totals).values_list("pk", "slug", "name")
+        counts[facet.key] = Partial((slug, name, totals[pk]) for pk, slug, name in names)
+        counts[facet.key].distinct = len(found[facet.key])
+    return counts
 
 
 def count_actions(query: ActionQuery) -> int | None:
