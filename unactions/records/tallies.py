@@ -348,6 +348,12 @@ def install(connection) -> None:
             )
         found = dict(cursor.fetchall())
         if set(found) == names:
+            # `flush` (as tests run it) empties the tables in any order, and the triggers
+            # of the actions deleted after the tallies leave counts of nothing behind.
+            cursor.execute("SELECT 1 FROM records_action LIMIT 1")
+            if cursor.fetchone() is None:
+                for table in _KEYS:
+                    cursor.execute(f"DELETE FROM {table}")
             return
         for name, table in found.items():
             if connection.vendor == "postgresql":
