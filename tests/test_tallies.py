@@ -141,3 +141,13 @@ def test_a_large_load_counts_and_indexes_in_bulk(db, seed_records, monkeypatch):
 
 def _fail(*args, **kwargs):
     raise RuntimeError("disk full")
+
+
+def test_emptying_the_database_leaves_no_counts(transactional_db, seed_records):
+    from django.core.management import call_command
+
+    load_records(seed_records)
+    call_command("flush", interactive=False, verbosity=0)
+    assert agree()
+    load_records(seed_records)
+    assert agree()
