@@ -97,7 +97,7 @@ class ColumnFacet(Facet):
         return Q(**{f"{self.dimension}__in": values})
 
     def row_value(self, row: dict):
-        """The facet's value in a row of `ActionTally` or of `_column_rows`."""
+        """The facet's value in a row of `ActionTally` or of `_column_counts`."""
         return row[self.dimension]
 
     def wanted(self, values: list[str]) -> set:
