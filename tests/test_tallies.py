@@ -114,13 +114,22 @@ def _on(connection) -> str:
 def test_a_large_load_counts_and_indexes_in_bulk(db, seed_records, monkeypatch):
     """From `loader.BULK` records on, SQLite loads run without the per-row triggers and
     keep the tallies and the search index themselves; the triggers are back after."""
+    from django.db import connection
+
     from unactions.records import loader
     from unactions.records.query import ActionQuery, find_actions
 
+    def cache_size():
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size" if connection.vendor == "sqlite" else "SELECT 1")
+            return cursor.fetchone()[0]
+
     monkeypatch.setattr(loader, "BULK", 5)
     monkeypatch.setattr(loader, "CHUNK", 4)
+    usual = cache_size()
     load_records(seed_records)
     assert agree()
+    assert cache_size() == usual  # the larger cache of the load is given back
     seed_records[0].issues = ["a new issue"]
     seed_records[5].summary = "A summary about zebrafish."
     seed_records[6].id = "another-new-record"

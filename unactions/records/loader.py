@@ -20,7 +20,7 @@ from unactions.formats.errors import Problem, RecordsError
 from unactions.formats.record import ACTION_TYPES, BODIES, Record
 
 from . import models, search, tallies
-from .bulk import Inserter
+from .bulk import Inserter, larger_cache
 from .history import version
 from .serialize import record_of
 
@@ -65,6 +65,7 @@ def load_records(
         with transaction.atomic(), ExitStack() as stack:
             bulk = _Bulk()
             if len(records) >= BULK:
+                stack.enter_context(larger_cache())
                 bulk.tallies = stack.enter_context(tallies.suspended())
                 bulk.search = stack.enter_context(search.insert_trigger_suspended())
             terms = _Terms()
