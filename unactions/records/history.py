@@ -25,11 +25,26 @@ EDITORIAL_FIELDS = ("status", "embargo_until", "summary_zh")
 
 def snapshot(action: Action, record: dict | None = None) -> dict[str, Any]:
     """The action's record and editorial fields, as stored in a version."""
-    data = dict(record) if record is not None else record_of(action).to_dict()
-    data["status"] = action.status
-    data["embargo_until"] = action.embargo_until.isoformat() if action.embargo_until else None
-    data["summary_zh"] = action.summary_zh
-    return data
+    data = record if record is not None else record_of(action).to_dict()
+    return with_editorial(data, action.status, action.embargo_until, action.summary_zh)
+
+
+def with_editorial(
+    record: dict, status: str, embargo_until: dt.date | None, summary_zh: str
+) -> dict[str, Any]:
+    """A record with the editorial fields a version keeps beside it."""
+    return {
+        **record,
+        "status": status,
+        "embargo_until": embargo_until.isoformat() if embargo_until else None,
+        "summary_zh": summary_zh,
+    }
+
+
+def authorship(user, author: str = ""):
+    """Who a version names: the editor's account (when logged in) and the name shown."""
+    account = user if user is not None and user.is_authenticated else None
+    return account, author or (user.get_username() if user is not None else "")
 
 
 def record_version(action: Action, kind: str, **details) -> ActionVersion:
@@ -52,13 +67,14 @@ def version(
     to skip a query."""
     if record is None:
         action = Action.objects.with_record().get(pk=action.pk)
+    user, author = authorship(user, author)
     return ActionVersion(
         record_id=action.record_id,
         action=action if kind != ActionVersion.Kind.DELETED else None,
         number=action.revision,
         kind=kind,
-        user=user if user is not None and user.is_authenticated else None,
-        author=author or (user.get_username() if user is not None else ""),
+        user=user,
+        author=author,
         comment=comment[:500],
         data=snapshot(action, record),
     )

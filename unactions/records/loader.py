@@ -21,7 +21,7 @@ from unactions.formats.record import ACTION_TYPES, BODIES, Record
 
 from . import models, search, tallies
 from .bulk import Inserter, larger_cache
-from .history import version
+from .history import authorship, version, with_editorial
 from .serialize import record_of
 
 
@@ -254,9 +254,8 @@ def _create(
         search.index_new(list(ids.values()))
     if history is not None:
         # The first version of each action, as `history.version` would make it.
-        user = history["user"]
-        author = history["author"] or (user.get_username() if user is not None else "")
-        user_id = user.pk if user is not None and user.is_authenticated else None
+        user, author = authorship(history["user"], history["author"])
+        user_id = user.pk if user is not None else None
         fields = ("record_id", "action", "number", "kind", "user", "author", "comment")
         Inserter(models.ActionVersion, (*fields, "created", "data")).insert(
             (
@@ -268,7 +267,7 @@ def _create(
                 author,
                 history["comment"][:500],
                 now,
-                {**record.to_dict(), "status": status, "embargo_until": None, "summary_zh": ""},
+                with_editorial(record.to_dict(), status, None, ""),
             )
             for record in records
         )
@@ -366,19 +365,7 @@ def _columns(record: Record, mechanism: models.Mechanism) -> tuple:
 
 
 def _set_fields(action: models.Action, record: Record, terms: _Terms) -> None:
-    action.date = record.date
-    action.year = record.date.year
-    action.date_text = record.date_text
-    action.published_date = record.published_date
-    action.body = record.body
-    action.mechanism = record.mechanism
-    action.mechanism_term = terms.get(models.Mechanism, extract.named_mechanism(record.mechanism))
-    action.mandates = record.mandates
-    action.experts = record.experts
-    action.action_type = record.action_type
-    action.action = record.action
-    action.joint = record.joint
-    action.summary = record.summary
-    action.languages = list(record.languages)
-    action.communication_refs = list(record.communication_refs)
-    action.search_document = search.document(record, action.mechanism_term.name, action.summary_zh)
+    mechanism = terms.get(models.Mechanism, extract.named_mechanism(record.mechanism))
+    for name, value in zip(_ACTION_FIELDS, _columns(record, mechanism), strict=True):
+        setattr(action, models.Action._meta.get_field(name).attname, value)
+    action.search_document = search.document(record, mechanism.name, action.summary_zh)
