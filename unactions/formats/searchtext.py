@@ -90,13 +90,17 @@ def match_spans(text: str, query_terms: list[Term]) -> list[tuple[int, int]]:
     """Where the terms occur in `text`, as (start, end) offsets into it, merged."""
     if not text or not query_terms:
         return []
-    folded_chars: list[str] = []
-    origin: list[int] = []
-    for index, char in enumerate(text):
-        for folded in fold_char(char):
-            folded_chars.append(folded)
-            origin.append(index)
-    folded = "".join(folded_chars)
+    if text.isascii():
+        # Folding keeps each character where it is.
+        folded, origin = text.lower(), range(len(text))
+    else:
+        folded_chars: list[str] = []
+        origin: list[int] = []
+        for index, char in enumerate(text):
+            for folded in fold_char(char):
+                folded_chars.append(folded)
+                origin.append(index)
+        folded = "".join(folded_chars)
     spans = []
     for term in query_terms:
         if term.cjk:

@@ -12,7 +12,13 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
-from unactions.records.query import FACETS, ActionQuery, QueryError, find_actions
+from unactions.records.query import (
+    FACETS,
+    ActionQuery,
+    QueryError,
+    indexed_search,
+    listed_actions,
+)
 
 ITEMS = 50
 
@@ -47,7 +53,8 @@ class ActionFeed(Feed):
 
     def items(self, query):
         # Newest first whatever the page asked, so that readers see new actions.
-        return find_actions(replace(query, sort="newest")).with_record()[:ITEMS]
+        query = replace(query, sort="newest")
+        return listed_actions(query, indexed_search(query))[:ITEMS]
 
     def item_title(self, action):
         return f"{action.date_text}: {action.action} ({action.mechanism_term.name})"

@@ -30,6 +30,8 @@ from unactions.records.query import (
     facet_counts,
     filter_actions,
     find_actions,
+    indexed_search,
+    listed_actions,
     matching,
 )
 from unactions.records.serialize import record_of, records_of
@@ -68,13 +70,15 @@ def static_facets(language: str):
 def action_list(request):
     try:
         query = _query(request)
-        actions = find_actions(query).with_record()
         # The static export links each value to its own page, so it shows the counts
         # of those pages rather than of the current combination: the same on every page.
         if is_static_build():
+            actions = find_actions(query).with_record()
             facets, count = static_facets(get_language()), count_actions(query)
         else:
-            facets = facet_counts(query)
+            indexed = indexed_search(query)
+            actions = listed_actions(query, indexed)
+            facets = facet_counts(query, indexed=indexed)
             count = matching(query, facets)
         page = _page(request, actions, count=count)
     except QueryError as error:

@@ -545,3 +545,14 @@ class ReplyTally(models.Model):
                 name="unique_reply_tally",
             )
         ]
+
+
+class ActionChange(models.Model):
+    """An action whose facet values changed, logged by the tallies' triggers (SQLite)
+    for the facet index of searches (records/facetindex.py), which reads what it has not
+    seen. No action: everything may have changed (a large load). `token` is random, so
+    that an entry rolled back and numbered again is told apart."""
+
+    seq = models.BigAutoField(primary_key=True)
+    action_id = models.BigIntegerField(null=True)
+    token = models.BigIntegerField()

@@ -32,7 +32,7 @@ from django.utils.translation import gettext_lazy as _
 
 from unactions.formats.record import COMMUNICATION_TYPES
 
-from . import models, search
+from . import facetindex, models, search
 
 SORTS = ("relevance", "newest", "oldest")
 
@@ -147,6 +147,22 @@ class TermFacet(Facet):
     def label_of(self, value):
         model = self.link_model._meta.get_field(self.term).related_model
         return model.objects.filter(slug=value).values_list("name", flat=True).first() or value
+
+    def labelled(self, found: dict[int, int], distinct: int | None = None) -> Partial:
+        """Counts by term id as (slug, name, count), of the top values only when the
+        facet has a limit (ties included, so that the order by name stays exact).
+        `distinct`: how many terms have a count, when `found` is the top ones already."""
+        totals = found
+        if distinct is None:
+            distinct = len(found)
+            if self.limit and len(totals) > self.limit:
+                least = sorted(totals.values(), reverse=True)[self.limit - 1]
+                totals = {pk: n for pk, n in totals.items() if n >= least}
+        model = self.link_model._meta.get_field(self.term).related_model
+        names = model.objects.filter(pk__in=totals).values_list("pk", "slug", "name")
+        rows = Partial((slug, name, totals[pk]) for pk, slug, name in names)
+        rows.distinct = distinct
+        return rows
 
     def tallied(self, query, top=None):
         if set(query.selected) - {self.key, "body", "type"}:
@@ -393,6 +409,36 @@ def find_actions(query: ActionQuery, queryset: QuerySet | None = None) -> QueryS
     return actions
 
 
+def listed_actions(query: ActionQuery, indexed: facetindex.Counts | None = None):
+    """`find_actions(query).with_record()`, for a paginator; a search in date order whose
+    matches the facet index found is put in order by the index."""
+    if indexed is None or query.effective_sort == "relevance":
+        return find_actions(query).with_record()
+    return IndexedActions(indexed, oldest=query.effective_sort == "oldest")
+
+
+class IndexedActions:
+    """The actions of a search in date order, as a paginator slices them: the index
+    gives the ids of a page, the database their rows."""
+
+    def __init__(self, indexed: facetindex.Counts, oldest: bool):
+        self.indexed, self.oldest = indexed, oldest
+
+    def count(self) -> int:
+        return self.indexed.total
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        start, stop, _ = index.indices(self.count())
+        ids = self.indexed.ordered(start, stop, self.oldest)
+        rows = models.Action.objects.published().with_record().in_bulk(ids)
+        return [rows[pk] for pk in ids if pk in rows]
+
+
 @dataclass
 class FacetCounts:
     facet: Facet
@@ -408,19 +454,39 @@ class FacetCounts:
         return str(self.facet.label)
 
 
+def indexed_search(query: ActionQuery) -> facetindex.Counts | None:
+    """For a search on SQLite, its facet counts and matching actions from the facet
+    index (records/facetindex.py); None otherwise."""
+    if query.q and facetindex.available():
+        return facetindex.counts(query)
+    return None
+
+
 def facet_counts(
-    query: ActionQuery, queryset: QuerySet | None = None, facets: Iterable[Facet] = FACETS
+    query: ActionQuery,
+    queryset: QuerySet | None = None,
+    facets: Iterable[Facet] = FACETS,
+    indexed: facetindex.Counts | None = None,
 ) -> list[FacetCounts]:
-    """For each facet, how many actions each value would give with the other filters."""
+    """For each facet, how many actions each value would give with the other filters
+    (`indexed`: what `indexed_search` found for `query`, when already asked)."""
     results = []
     tallied = queryset is None and not (query.q or query.date_from or query.date_to)
     lapsed = lapsed_embargoes() if tallied else None
     lapsed_exist = tallied and lapsed.exists()
     columns = terms = None
+    if indexed is None and queryset is None:
+        indexed = indexed_search(query)
     for facet in facets:
         # Live counts of lapsed embargoes can lift any value into the top: then all.
         rows = facet.tallied(query, None if lapsed_exist else facet.limit) if tallied else None
-        if rows is None and isinstance(facet, ColumnFacet):
+        if indexed is not None:
+            found = indexed.facets[facet.key]
+            if isinstance(facet, TermFacet):
+                rows = facet.labelled(found, indexed.distinct[facet.key])
+            else:
+                rows = facet.labelled(found)
+        elif rows is None and isinstance(facet, ColumnFacet):
             if columns is None:
                 columns = _column_counts(query, queryset)
             rows = columns[facet.key]
@@ -508,18 +574,7 @@ def _term_counts(query: ActionQuery, queryset: QuerySet | None, facets: list[Ter
         found: dict[str, dict[int, int]] = {f.key: {} for f in facets}
         for kind, term_id, n in cursor.fetchall():
             found[kind][term_id] = n
-    counts = {}
-    for facet in facets:
-        totals = found[facet.key]
-        if facet.limit and len(totals) > facet.limit:
-            # The top values, ties included, so that the order by name stays exact.
-            least = sorted(totals.values(), reverse=True)[facet.limit - 1]
-            totals = {pk: n for pk, n in totals.items() if n >= least}
-        model = facet.link_model._meta.get_field(facet.term).related_model
-        names = model.objects.filter(pk__in=totals).values_list("pk", "slug", "name")
-        counts[facet.key] = Partial((slug, name, totals[pk]) for pk, slug, name in names)
-        counts[facet.key].distinct = len(found[facet.key])
-    return counts
+    return {facet.key: facet.labelled(found[facet.key]) for facet in facets}
 
 
 def count_actions(query: ActionQuery) -> int | None:

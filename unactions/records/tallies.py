@@ -32,7 +32,7 @@ LINKS = (
 )
 
 # Trigger names carry the version of what they do: a new version replaces the old ones.
-_VERSION = 2
+_VERSION = 3
 _PREFIX = f"records_tally{_VERSION}_"
 _ACTION_KEY = "body, action_type, year, month, mechanism_id, responded"
 _TERM_KEY = "kind, body, action_type, term_id"
@@ -159,6 +159,22 @@ _ACTION_COLUMNS = (
 )
 
 
+def _log(vendor: str, *action_ids: str) -> list[str]:
+    """Statements logging the actions whose facet values change, for the facet index of
+    searches (records/facetindex.py), which is used on SQLite only."""
+    if vendor != "sqlite":
+        return []
+    return [
+        f"INSERT INTO records_actionchange (action_id, token) VALUES ({action_id}, random())"
+        for action_id in action_ids
+    ]
+
+
+# The change log keeps this many entries; the facet index reads everything again when
+# the entries it had not seen are gone.
+LOG_KEPT = 100_000
+
+
 def _triggers(vendor: str) -> dict[str, tuple[str, str, str | None, list[str]]]:
     """name -> (timing and event, table, condition, statements)."""
     changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in _ACTION_COLUMNS)
@@ -167,37 +183,39 @@ def _triggers(vendor: str) -> dict[str, tuple[str, str, str | None, list[str]]]:
             "AFTER INSERT",
             "records_action",
             None,
-            _add_action(vendor, "NEW", 1),
+            _add_action(vendor, "NEW", 1) + _log(vendor, "NEW.id"),
         ),
         f"{_PREFIX}action_delete": (
             "AFTER DELETE",
             "records_action",
             None,
-            _add_action(vendor, "OLD", -1),
+            _add_action(vendor, "OLD", -1) + _log(vendor, "OLD.id"),
         ),
         f"{_PREFIX}action_update": (
             "AFTER UPDATE",
             "records_action",
             changed,
-            _add_action(vendor, "OLD", -1) + _add_action(vendor, "NEW", 1),
+            _add_action(vendor, "OLD", -1) + _add_action(vendor, "NEW", 1) + _log(vendor, "NEW.id"),
         ),
         f"{_PREFIX}response_insert": (
             "AFTER INSERT",
             "records_response",
             None,
-            _move_response(vendor, "NEW", 1),
+            _move_response(vendor, "NEW", 1) + _log(vendor, "NEW.action_id"),
         ),
         f"{_PREFIX}response_delete": (
             "AFTER DELETE",
             "records_response",
             None,
-            _move_response(vendor, "OLD", -1),
+            _move_response(vendor, "OLD", -1) + _log(vendor, "OLD.action_id"),
         ),
         f"{_PREFIX}response_update": (
             "AFTER UPDATE",
             "records_response",
             "OLD.action_id <> NEW.action_id OR OLD.date IS NOT NEW.date",
-            _move_response(vendor, "OLD", -1) + _move_response(vendor, "NEW", 1),
+            _move_response(vendor, "OLD", -1)
+            + _move_response(vendor, "NEW", 1)
+            + _log(vendor, "OLD.action_id", "NEW.action_id"),
         ),
     }
     for kind, table, column in LINKS:
@@ -205,21 +223,37 @@ def _triggers(vendor: str) -> dict[str, tuple[str, str, str | None, list[str]]]:
             "AFTER INSERT",
             table,
             None,
-            _add_link(vendor, kind, column, "NEW", 1),
+            _add_link(vendor, kind, column, "NEW", 1) + _log(vendor, "NEW.action_id"),
         )
         triggers[f"{_PREFIX}{kind}_delete"] = (
             "AFTER DELETE",
             table,
             None,
-            _add_link(vendor, kind, column, "OLD", -1),
+            _add_link(vendor, kind, column, "OLD", -1) + _log(vendor, "OLD.action_id"),
         )
         triggers[f"{_PREFIX}{kind}_update"] = (
             "AFTER UPDATE",
             table,
             f"OLD.{column} <> NEW.{column} OR OLD.action_id <> NEW.action_id",
-            _add_link(vendor, kind, column, "OLD", -1) + _add_link(vendor, kind, column, "NEW", 1),
+            _add_link(vendor, kind, column, "OLD", -1)
+            + _add_link(vendor, kind, column, "NEW", 1)
+            + _log(vendor, "OLD.action_id", "NEW.action_id"),
+        )
+    if vendor == "sqlite":
+        triggers[f"{_PREFIX}log_prune"] = (
+            "AFTER INSERT",
+            "records_actionchange",
+            "NEW.seq % 1000 = 0",
+            [f"DELETE FROM records_actionchange WHERE seq <= NEW.seq - {LOG_KEPT}"],
         )
     return triggers
+
+
+def log_everything(cursor) -> None:
+    """Log that any action may have changed (after a load that went without triggers),
+    dropping the entries before, which this one supersedes."""
+    cursor.execute("INSERT INTO records_actionchange (action_id, token) VALUES (NULL, random())")
+    cursor.execute("DELETE FROM records_actionchange WHERE seq < last_insert_rowid()")
 
 
 def _recount(vendor: str, ids: str = "", sign: int = 1) -> list[str]:
@@ -293,6 +327,7 @@ def suspended():
         yield True
         for statement in _create_statements("sqlite"):
             cursor.execute(statement)
+        log_everything(cursor)
 
 
 def rebuild(connection) -> None:
@@ -363,6 +398,8 @@ def install(connection) -> None:
                 cursor.execute(f"DROP TRIGGER {name}")
         for statement in _create_statements(connection.vendor):
             cursor.execute(statement)
+        if connection.vendor == "sqlite":
+            log_everything(cursor)
     rebuild(connection)
 
 

@@ -1,0 +1,183 @@
+"""The in-memory facet index of searches gives the counts SQL gives, after any edit."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.db import connection, transaction
+
+from unactions.records import facetindex, history
+from unactions.records.models import (
+    Action,
+    ActionChange,
+    ActionIssue,
+    Issue,
+    Response,
+)
+from unactions.records.query import (
+    ActionQuery,
+    IndexedActions,
+    facet_counts,
+    find_actions,
+    indexed_search,
+    listed_actions,
+)
+
+from .factories import create_action
+
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="the facet index serves SQLite databases only"
+)
+
+QUERIES = [
+    {"q": "detention"},
+    {"q": "hong kong"},
+    {"q": "lawyer", "type": ["urgent_appeal", "allegation_letter"]},
+    {"q": "release", "response": ["received"], "year": ["2020"]},
+    {"q": "detention", "issue": ["arbitrary-detention"], "region": ["mainland-china"]},
+    {"q": "china", "mechanism": ["working-group-on-arbitrary-detention"]},
+    {"q": "china", "defender": ["chang-weiping"], "from": "2020-03-01", "to": "2020-09-30"},
+    {"q": "nothingmatchesthis"},
+]
+
+
+def shown(counts) -> dict:
+    return {
+        f.key: ([(v.value, v.label, v.count, v.selected) for v in f.values], f.more) for f in counts
+    }
+
+
+def indexed(params: dict) -> dict:
+    return shown(facet_counts(ActionQuery.from_params(params)))
+
+
+def live(params: dict) -> dict:
+    # With a queryset given, facet_counts counts in SQL, never from the index.
+    return shown(facet_counts(ActionQuery.from_params(params), Action.objects.published()))
+
+
+def agree():
+    for params in QUERIES:
+        assert indexed(params) == live(params), params
+    return True
+
+
+def test_search_facets_match_sql_counts(seeded):
+    assert indexed({"q": "detention"})["body"][0]  # something is counted
+    assert agree()
+
+
+@pytest.fixture
+def letter(seeded):
+    return Action.objects.get(record_id="2020-05-12-special-procedures-urgent-appeal")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"status": "draft"},
+        {"embargo_until": dt.date(2030, 1, 1)},
+        {"body": "treaty_body", "action_type": "concluding_observations"},
+        {"date": dt.date(2011, 3, 4)},
+    ],
+)
+def test_the_index_follows_edits_of_an_action(letter, change):
+    assert agree()  # the index is up to date before the edit
+    for field, value in change.items():
+        setattr(letter, field, value)
+    letter.save()
+    assert agree()
+
+
+def test_the_index_follows_links_responses_new_and_deleted_actions(letter):
+    assert agree()
+    ActionIssue.objects.create(action=letter, issue=Issue.objects.create(name="a new issue"))
+    assert agree()
+    Response.objects.filter(action__status="published").first().delete()
+    Response.objects.create(action=letter, text="A reply.", date=dt.date(2020, 7, 1))
+    assert agree()
+    create_action(summary="Detention of a lawyer in Hong Kong.", regions=["Hong Kong"])
+    assert agree()
+    history.delete_with_history(letter, user=None, comment="test")
+    assert agree()
+
+
+def test_a_change_rolled_back_is_not_kept(letter):
+    assert agree()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        letter.status = "draft"
+        letter.save()
+        assert indexed({"q": "detention"}) == live({"q": "detention"})
+        raise RuntimeError("rolled back")
+    # The next change takes the rolled-back one's number in the log.
+    Action.objects.filter(record_id="2020-07-03-ohchr-press-briefing").update(body="treaty_body")
+    assert agree()
+
+
+def test_a_large_load_is_read_again_whole(seeded):
+    from unactions.records.loader import load_records
+
+    from .factories import record
+
+    assert agree()
+    load_records([record(summary=f"Detention number {n}.") for n in range(1_200)])
+    assert ActionChange.objects.filter(action_id=None).exists()
+    assert agree()
+
+
+def test_lapsed_embargoes_count_once_their_day_comes(letter):
+    letter.embargo_until = dt.date(2031, 1, 1)
+    letter.save()
+    assert agree()
+    with time_machine.travel(dt.datetime(2031, 1, 2, 12), tick=False):
+        assert agree()
+        assert indexed({"q": "detention"}) != _without_lapse()
+
+
+def _without_lapse():
+    with time_machine.travel(dt.datetime(2030, 12, 30, 12), tick=False):
+        return indexed({"q": "detention"})
+
+
+def test_the_log_keeps_a_bounded_number_of_entries(seeded):
+    from unactions.records.tallies import LOG_KEPT
+
+    first = ActionChange.objects.order_by("seq").values_list("seq", flat=True).first() or 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO records_actionchange (seq, action_id, token) VALUES (%s, 1, 1)",
+            [first + LOG_KEPT + 1000 - (first + LOG_KEPT) % 1000],
+        )
+    assert ActionChange.objects.filter(seq__lte=first).count() == 0
+    assert agree()
+    assert facetindex.available()
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest"])
+def test_a_search_in_date_order_is_listed_as_sql_lists_it(seeded, sort):
+    query = ActionQuery.from_params({"q": "china", "sort": sort})
+    expected = [a.record_id for a in find_actions(query)]
+    listed = listed_actions(query, indexed_search(query))
+    assert isinstance(listed, IndexedActions) and len(listed) == len(expected) > 10
+    assert [a.record_id for a in listed[0 : len(expected)]] == expected
+    assert [a.record_id for a in listed[3:7]] == expected[3:7]
+    assert listed[2].record_id == expected[2]
+
+
+def test_a_selected_value_outside_the_top_keeps_its_count(seeded):
+    from unactions.records.loader import load_records
+
+    from .factories import record
+
+    frequent = [f"Frequent Person {n}" for n in range(21)]
+    load_records(
+        [record(summary="Detention again.", defenders=[name]) for name in frequent * 2]
+        + [record(summary="Detention once.", defenders=["Rare Person"])]
+    )
+    params = {"q": "detention", "defender": ["rare-person"]}
+    defenders = {value: count for value, _, count, _ in indexed(params)["defender"][0]}
+    assert defenders["rare-person"] == 1
+    assert len(defenders) == 21  # the 20 most frequent, and the selected one
+    assert indexed(params) == live(params)

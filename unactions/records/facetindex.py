@@ -1,0 +1,410 @@
+"""Facet counts of searches from columns held in memory (SQLite).
+
+A search for a common word can match most of the collection, and its facets cannot come
+from the tallies (records/tallies.py), which count all public actions: SQLite would
+visit every match once per facet, seconds at a million actions. This index holds what
+the facets count, for every action: whether it is public, its date, body, type, year,
+mechanism and reply state, and its links to issues, regions, governments and defenders,
+as NumPy arrays indexed by action id. Counting the matches of a search is then a few
+vector operations over those arrays.
+
+It is never stale. The tallies' triggers log the id of every action whose facet values
+change (`ActionChange`), in the same transaction as the change; a large load logs one
+entry that stands for everything. Before it counts, the index reads the entries it has
+not seen and re-reads those actions (or everything), in the same read transaction as
+the search itself. A process keeps one index, built on its first search.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import datetime as dt
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import numpy as np
+from django.db import connection
+from django.utils import timezone
+
+from unactions.formats import searchtext
+from unactions.formats.record import COMMUNICATION_TYPES
+
+from . import models
+from .search import FTS_TABLE
+from .tallies import LINKS
+
+# Codes of the columns held as small integers; -1 for a value no longer in the choices.
+BODIES = [value for value, _ in models.Body.choices]
+TYPES = [value for value, _ in models.ActionType.choices]
+RESPONSES = [
+    models.ResponseStatus.RECEIVED,
+    models.ResponseStatus.NONE,
+    models.ResponseStatus.NOT_APPLICABLE,
+]
+
+# More changed actions than this since the last look, and everything is read again.
+PATCH_LIMIT = 20_000
+
+# SQLite's julianday() of a date, less this, is Python's date.toordinal().
+_ORDINAL = 1721424.5
+
+
+def _code(column: str, values: list[str]) -> str:
+    cases = " ".join(f"WHEN '{v}' THEN {i}" for i, v in enumerate(values))
+    return f"CASE {column} {cases} ELSE -1 END"
+
+
+_ACTIONS = f"""SELECT id, status = 'published',
+    COALESCE(CAST(julianday(embargo_until) - {_ORDINAL} AS INTEGER), 0),
+    CAST(julianday(date) - {_ORDINAL} AS INTEGER),
+    {_code("body", BODIES)}, {_code("action_type", TYPES)}, year, mechanism_term_id
+    FROM records_action"""
+_ACTION_DTYPE = [
+    ("id", "i8"),
+    ("published", "?"),
+    ("embargo", "i4"),
+    ("date", "i4"),
+    ("body", "i1"),
+    ("type", "i1"),
+    ("year", "i2"),
+    ("mechanism", "i4"),
+]
+_LINK_DTYPE = [("action", "i4"), ("term", "i4")]
+# The column facets packed into a cell's key, with the bits each takes, after the
+# mechanism's id; codes are stored plus one (-1 is a value out of the choices).
+_CELL_BITS = (("year", 12), ("response", 2), ("type", 5), ("body", 4))
+assert len(TYPES) < 31 and len(BODIES) < 15, "more choices than _CELL_BITS can hold"
+_TERM_MODELS = {
+    "issue": models.Issue,
+    "region": models.Region,
+    "government": models.Government,
+    "defender": models.Defender,
+}
+
+
+@dataclass
+class Counts:
+    """What the index found for a query: the counts of each facet's values (column
+    facets by value, mechanisms and terms by id), and the matching actions."""
+
+    facets: dict[str, dict]
+    distinct: dict[str, int]  # by term facet: how many terms have a count
+    matching: np.ndarray  # by action id: whether it matches
+    dates: np.ndarray  # by action id: its date's ordinal
+
+    @property
+    def total(self) -> int:
+        return int(np.count_nonzero(self.matching))
+
+    def ordered(self, start: int, stop: int, oldest: bool = False) -> list[int]:
+        """The ids of the matching actions from `start` to `stop` in the list's order:
+        newest (or oldest) first, then by id."""
+        ids = np.flatnonzero(self.matching)
+        dates = self.dates[ids].astype(np.int64)
+        keys = (dates if oldest else -dates) * (1 << 32) + ids
+        if stop < len(keys):
+            keys_at = np.argpartition(keys, stop - 1)[:stop]
+        else:
+            keys_at = np.arange(len(keys))
+        keys_at = keys_at[np.argsort(keys[keys_at])]
+        return ids[keys_at[start:stop]].tolist()
+
+
+class FacetIndex:
+    def __init__(self):
+        self.seen = 0  # the last change applied (`ActionChange.seq`) ...
+        self.token = None  # ... and its token, which a rolled-back change will not have
+        self.size = 0
+        self.columns: dict[str, np.ndarray] = {}
+        self.links: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        # Actions sharing all five column facets' values share a cell: the column facets
+        # are counted by cell, which needs one pass over the matches instead of five.
+        self.cells: dict[int, int] = {}  # packed values -> cell
+        self.cell_values: dict[str, np.ndarray] = {}  # facet -> value code of each cell
+
+    # Reading the database
+
+    def load(self, cursor) -> None:
+        """Read every action."""
+        cursor.execute("SELECT COALESCE(MAX(id), 0) FROM records_action")
+        self.size = cursor.fetchone()[0] + 1
+        self.columns = self._empty_columns(self.size)
+        self.cells = {}
+        self._read_actions(cursor, _ACTIONS, [], count=_rows(cursor, "records_action"))
+        self.links = {}
+        for kind, table, column in LINKS:
+            count = _rows(cursor, table)
+            cursor.execute(f"SELECT action_id, {column} FROM {table}")
+            rows = _array(cursor, _LINK_DTYPE, count)
+            self.links[kind] = (rows["action"].copy(), _narrow(rows["term"]))
+
+    def patch(self, cursor, ids: list[int]) -> None:
+        """Read these actions again (some may be gone)."""
+        wanted = np.array(ids, dtype=np.int64)
+        cursor.execute("SELECT COALESCE(MAX(id), 0) FROM records_action")
+        size = max(self.size, cursor.fetchone()[0] + 1)
+        if size > self.size:
+            grown = self._empty_columns(size)
+            for name, values in self.columns.items():
+                grown[name][: self.size] = values
+            self.columns, self.size = grown, size
+        self.columns["published"][wanted] = False
+        self.columns["responded"][wanted] = False
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ", ".join(["%s"] * len(chunk))
+            self._read_actions(cursor, f"{_ACTIONS} WHERE id IN ({marks})", chunk, marks)
+        for kind, table, column in LINKS:
+            actions, terms = self.links[kind]
+            kept = ~np.isin(actions, wanted)
+            new = []
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                marks = ", ".join(["%s"] * len(chunk))
+                cursor.execute(
+                    f"SELECT action_id, {column} FROM {table} WHERE action_id IN ({marks})", chunk
+                )
+                new.append(_array(cursor, _LINK_DTYPE))
+            added = np.concatenate(new) if new else np.empty(0, dtype=_LINK_DTYPE)
+            self.links[kind] = (
+                np.concatenate([actions[kept], added["action"]]),
+                np.concatenate([terms[kept], added["term"]]),
+            )
+
+    @staticmethod
+    def _empty_columns(size: int) -> dict[str, np.ndarray]:
+        return {
+            "published": np.zeros(size, dtype=bool),
+            "embargo": np.zeros(size, dtype=np.int32),
+            "date": np.zeros(size, dtype=np.int32),
+            "body": np.full(size, -1, dtype=np.int8),
+            "type": np.full(size, -1, dtype=np.int8),
+            "year": np.zeros(size, dtype=np.int16),
+            "mechanism": np.zeros(size, dtype=np.int32),
+            "responded": np.zeros(size, dtype=bool),
+            "response": np.zeros(size, dtype=np.int8),
+            "cell": np.zeros(size, dtype=np.int32),
+        }
+
+    def _read_actions(self, cursor, sql, params: list, marks: str = "", count: int = -1) -> None:
+        cursor.execute(sql, params)
+        rows = _array(cursor, _ACTION_DTYPE, count)
+        ids = rows["id"]
+        for name, _ in _ACTION_DTYPE[1:]:
+            self.columns[name][ids] = rows[name]
+        where = f" WHERE action_id IN ({marks})" if marks else ""
+        cursor.execute(f"SELECT action_id FROM records_response{where}", params)
+        responded = np.fromiter((row[0] for row in cursor), dtype=np.int64)
+        self.columns["responded"][responded] = True
+        # The response facet's code: received, none (a communication) or not applicable.
+        communication = np.isin(
+            self.columns["type"][ids], [TYPES.index(t) for t in COMMUNICATION_TYPES]
+        )
+        self.columns["response"][ids] = np.where(
+            self.columns["responded"][ids], 0, np.where(communication, 1, 2)
+        )
+        self._place_in_cells(ids)
+
+    def _place_in_cells(self, ids: np.ndarray) -> None:
+        c = self.columns
+        packed = c["mechanism"][ids].astype(np.int64)
+        for name, bits in _CELL_BITS:
+            packed = (packed << bits) | (c[name][ids].astype(np.int64) + 1)
+        keys, where = np.unique(packed, return_inverse=True)
+        for key in keys.tolist():
+            self.cells.setdefault(key, len(self.cells))
+        c["cell"][ids] = np.array([self.cells[k] for k in keys.tolist()], dtype=np.int32)[where]
+        packed = np.fromiter(self.cells, dtype=np.int64, count=len(self.cells))
+        for name, bits in reversed(_CELL_BITS):
+            self.cell_values[name] = (packed & ((1 << bits) - 1)) - 1
+            packed = packed >> bits
+        self.cell_values["mechanism"] = packed
+
+    def refresh(self, cursor) -> None:
+        """Apply the changes logged since the last look."""
+        cursor.execute("SELECT seq, token FROM records_actionchange ORDER BY seq DESC LIMIT 1")
+        last = cursor.fetchone() or (0, None)
+        if last == (self.seen, self.token) and self.columns:
+            return
+        unbroken = bool(self.columns) and 0 < self.seen <= last[0]
+        if unbroken:
+            cursor.execute("SELECT token FROM records_actionchange WHERE seq = %s", [self.seen])
+            unbroken = cursor.fetchone() == (self.token,)
+        if unbroken:
+            cursor.execute(
+                "SELECT DISTINCT action_id FROM records_actionchange WHERE seq > %s LIMIT %s",
+                [self.seen, PATCH_LIMIT + 1],
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+            unbroken = None not in ids and len(ids) <= PATCH_LIMIT
+        if unbroken:
+            self.patch(cursor, ids)
+        else:
+            self.load(cursor)
+            _release_memory(cursor)
+        self.seen, self.token = last
+
+    # Counting
+
+    def count(self, query, today: dt.date) -> Counts:
+        """The facet counts of the public actions matching `query` (an ActionQuery)."""
+        from .query import FACETS
+
+        c = self.columns
+        base = c["published"] & ((c["embargo"] == 0) | (c["embargo"] <= today.toordinal()))
+        if query.date_from:
+            base &= c["date"] >= query.date_from.toordinal()
+        if query.date_to:
+            base &= c["date"] <= query.date_to.toordinal()
+        if query.q:
+            base &= self._found(query.q)
+        filters = {key: self._filter(key, values) for key, values in query.selected.items()}
+        matching = base.copy()
+        for allowed, _ in filters.values():
+            matching &= allowed
+        counts, distinct = {}, {}
+        by_cell = None
+        for facet in FACETS:
+            # Each facet counts with every filter but its own.
+            mask = matching
+            if facet.key in filters:
+                mask = base.copy()
+                for key, (allowed, _) in filters.items():
+                    if key != facet.key:
+                        mask &= allowed
+            if facet.key in self.links:
+                selected = filters.get(facet.key, (None, []))[1]
+                counts[facet.key], distinct[facet.key] = self._term_counts(
+                    facet.key, mask, facet.limit, selected
+                )
+            elif mask is matching:
+                if by_cell is None:
+                    by_cell = self._cell_counts(mask)
+                counts[facet.key] = self._column_counts(facet.key, by_cell)
+            else:
+                counts[facet.key] = self._column_counts(facet.key, self._cell_counts(mask))
+        return Counts(counts, distinct, matching, c["date"])
+
+    def _cell_counts(self, mask: np.ndarray) -> np.ndarray:
+        return np.bincount(self.columns["cell"][mask], minlength=len(self.cells))
+
+    def _column_counts(self, key: str, by_cell: np.ndarray) -> dict:
+        """A column facet's counts by value, from the counts by cell."""
+        found = np.bincount(self.cell_values[key] + 1, weights=by_cell)  # codes from -1
+        values = np.flatnonzero(found)
+        names = {"body": BODIES, "type": TYPES, "response": RESPONSES}.get(key)
+        if names:
+            return {names[v - 1]: int(found[v]) for v in values if v}
+        return {int(v - 1): int(found[v]) for v in values}
+
+    def _term_counts(self, key, mask, limit, selected) -> tuple[dict[int, int], int]:
+        """Counts by term id (of the `limit` most frequent terms, ties included, and the
+        selected ones, when there is a limit), and how many terms have a count."""
+        actions, terms = self.links[key]
+        found = np.bincount(terms[mask[actions]])
+        values = np.flatnonzero(found)
+        distinct = len(values)
+        if limit and distinct > limit:
+            least = np.partition(found[values], distinct - limit)[distinct - limit]
+            selected = [t for t in selected if t < len(found) and found[t]]
+            values = np.union1d(values[found[values] >= least], np.array(selected, dtype=int))
+        return {int(t): int(found[t]) for t in values}, distinct
+
+    def _filter(self, key: str, values: tuple[str, ...]) -> tuple[np.ndarray, list[int]]:
+        """The actions having one of these values of facet `key`, and for a term facet
+        the ids of the terms."""
+        if key in ("body", "type", "response"):
+            names = {"body": BODIES, "type": TYPES, "response": RESPONSES}[key]
+            codes = [names.index(v) for v in values if v in names]
+            return np.isin(self.columns[key], codes), []
+        if key == "year":
+            return np.isin(self.columns["year"], [int(v) for v in values]), []
+        if key == "mechanism":
+            ids = models.Mechanism.objects.filter(slug__in=values).values_list("pk", flat=True)
+            return np.isin(self.columns["mechanism"], list(ids)), []
+        model = _TERM_MODELS[key]
+        ids = list(model.objects.filter(slug__in=values).values_list("pk", flat=True))
+        actions, terms = self.links[key]
+        found = np.zeros(self.size, dtype=bool)
+        found[actions[np.isin(terms, ids)]] = True
+        return found, ids
+
+    def _found(self, q: str) -> np.ndarray:
+        """The actions whose text matches the search `q`."""
+        found = np.zeros(self.size, dtype=bool)
+        terms = searchtext.terms(q)
+        if not terms:
+            found[:] = True
+            return found
+        with connection.cursor() as cursor:
+            # As one string: hundreds of thousands of rows one by one take much longer.
+            cursor.execute(
+                f"SELECT group_concat(rowid) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",
+                [searchtext.fts5_query(terms)],
+            )
+            listed = cursor.fetchone()[0]
+        if listed:
+            ids = np.fromstring(listed, dtype=np.int64, sep=",")
+            found[ids[ids < self.size]] = True
+        return found
+
+
+def _release_memory(cursor) -> None:
+    """Give back what reading every row took and no longer needs: the connection's page
+    cache, and on glibc the freed heap (its rows, as read, outsize the arrays kept)."""
+    cursor.execute("PRAGMA shrink_memory")
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass  # not glibc: its allocator decides
+
+
+def _array(cursor, dtype, count: int = -1) -> np.ndarray:
+    """The rows of the query just run, as a structured array (`count`: how many, when
+    known, which spares growing it as it fills)."""
+    return np.fromiter(cursor.cursor, dtype=dtype, count=count)
+
+
+def _rows(cursor, table: str) -> int:
+    """How many rows `table` has (read in the same transaction as the rows)."""
+    cursor.execute(f"SELECT count(*) FROM {table}")
+    return cursor.fetchone()[0]
+
+
+def _narrow(ids: np.ndarray) -> np.ndarray:
+    """Term ids in the smallest integer type that holds them (there are few regions)."""
+    return ids.astype(np.min_scalar_type(int(ids.max())) if len(ids) else np.int32)
+
+
+_index = FacetIndex()
+_lock = threading.Lock()
+
+
+def available() -> bool:
+    """Whether the index can count for the default database (SQLite only: the change
+    log relies on SQLite's single writer to number changes in commit order)."""
+    return connection.vendor == "sqlite"
+
+
+def counts(query) -> Counts:
+    """The facet counts of `query`, from the index brought up to date first."""
+    with _lock, _read_transaction(), connection.cursor() as cursor:
+        _index.refresh(cursor)
+        return _index.count(query, timezone.localdate())
+
+
+@contextmanager
+def _read_transaction():
+    """One consistent view of the database for the refresh and the counting (unless the
+    caller is already in a transaction)."""
+    if connection.in_atomic_block:
+        yield
+        return
+    connection.ensure_connection()
+    raw = connection.connection
+    raw.execute("BEGIN DEFERRED")
+    try:
+        yield
+    finally:
+        raw.execute("COMMIT")
