@@ -55,22 +55,17 @@ def _code(column: str, values: list[str]) -> str:
     return f"CASE {column} {cases} ELSE -1 END"
 
 
-_ACTIONS = f"""SELECT id, status = 'published',
-    COALESCE(CAST(julianday(embargo_until) - {_ORDINAL} AS INTEGER), 0),
-    CAST(julianday(date) - {_ORDINAL} AS INTEGER),
-    {_code("body", BODIES)}, {_code("action_type", TYPES)}, year, mechanism_term_id
-    FROM records_action"""
-_ACTION_DTYPE = [
-    ("id", "i8"),
-    ("published", "?"),
-    ("embargo", "i4"),
-    ("date", "i4"),
-    ("body", "i1"),
-    ("type", "i1"),
-    ("year", "i2"),
-    ("mechanism", "i4"),
-]
-_LINK_DTYPE = [("action", "i4"), ("term", "i4")]
+# The columns of an action read, in order; all are integers.
+_ACTION_COLUMNS = {
+    "id": "id",
+    "published": "status = 'published'",
+    "embargo": f"COALESCE(CAST(julianday(embargo_until) - {_ORDINAL} AS INTEGER), 0)",
+    "date": f"CAST(julianday(date) - {_ORDINAL} AS INTEGER)",
+    "body": _code("body", BODIES),
+    "type": _code("action_type", TYPES),
+    "year": "year",
+    "mechanism": "mechanism_term_id",
+}
 # The column facets packed into a cell's key, with the bits each takes, after the
 # mechanism's id; codes are stored plus one (-1 is a value out of the choices).
 _CELL_BITS = (("year", 12), ("response", 2), ("type", 5), ("body", 4))
@@ -131,13 +126,11 @@ class FacetIndex:
         self.size = cursor.fetchone()[0] + 1
         self.columns = self._empty_columns(self.size)
         self.cells = {}
-        self._read_actions(cursor, _ACTIONS, [], count=_rows(cursor, "records_action"))
+        self._read_actions(cursor)
         self.links = {}
         for kind, table, column in LINKS:
-            count = _rows(cursor, table)
-            cursor.execute(f"SELECT action_id, {column} FROM {table}")
-            rows = _array(cursor, _LINK_DTYPE, count)
-            self.links[kind] = (rows["action"].copy(), _narrow(rows["term"]))
+            rows = _integers(cursor, ("action_id", column), table)
+            self.links[kind] = (rows[:, 0].astype(np.int32), _narrow(rows[:, 1]))
 
     def patch(self, cursor, ids: list[int]) -> None:
         """Read these actions again (some may be gone)."""
@@ -154,7 +147,7 @@ class FacetIndex:
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             marks = ", ".join(["%s"] * len(chunk))
-            self._read_actions(cursor, f"{_ACTIONS} WHERE id IN ({marks})", chunk, marks)
+            self._read_actions(cursor, f"WHERE id IN ({marks})", chunk)
         for kind, table, column in LINKS:
             actions, terms = self.links[kind]
             kept = ~np.isin(actions, wanted)
@@ -162,14 +155,12 @@ class FacetIndex:
             for start in range(0, len(ids), 500):
                 chunk = ids[start : start + 500]
                 marks = ", ".join(["%s"] * len(chunk))
-                cursor.execute(
-                    f"SELECT action_id, {column} FROM {table} WHERE action_id IN ({marks})", chunk
-                )
-                new.append(_array(cursor, _LINK_DTYPE))
-            added = np.concatenate(new) if new else np.empty(0, dtype=_LINK_DTYPE)
+                where = f"WHERE action_id IN ({marks})"
+                new.append(_integers(cursor, ("action_id", column), table, where, chunk))
+            added = np.concatenate(new)
             self.links[kind] = (
-                np.concatenate([actions[kept], added["action"]]),
-                np.concatenate([terms[kept], added["term"]]),
+                np.concatenate([actions[kept], added[:, 0].astype(np.int32)]),
+                np.concatenate([terms[kept], added[:, 1]]),
             )
 
     @staticmethod
@@ -187,16 +178,16 @@ class FacetIndex:
             "cell": np.zeros(size, dtype=np.int32),
         }
 
-    def _read_actions(self, cursor, sql, params: list, marks: str = "", count: int = -1) -> None:
-        cursor.execute(sql, params)
-        rows = _array(cursor, _ACTION_DTYPE, count)
-        ids = rows["id"]
-        for name, _ in _ACTION_DTYPE[1:]:
-            self.columns[name][ids] = rows[name]
-        where = f" WHERE action_id IN ({marks})" if marks else ""
-        cursor.execute(f"SELECT action_id FROM records_response{where}", params)
-        responded = np.fromiter((row[0] for row in cursor), dtype=np.int64)
-        self.columns["responded"][responded] = True
+    def _read_actions(self, cursor, where: str = "", params: list | None = None) -> None:
+        """Read the actions (those `where` selects), with whether each has a response."""
+        rows = _integers(cursor, _ACTION_COLUMNS.values(), "records_action", where, params)
+        ids = rows[:, 0]
+        for index, name in enumerate(_ACTION_COLUMNS):
+            if index:
+                self.columns[name][ids] = rows[:, index]
+        where = where.replace("WHERE id", "WHERE action_id")
+        responded = _integers(cursor, ["action_id"], "records_response", where, params)
+        self.columns["responded"][responded[:, 0]] = True
         # The response facet's code: received, none (a communication) or not applicable.
         communication = np.isin(
             self.columns["type"][ids], [TYPES.index(t) for t in COMMUNICATION_TYPES]
@@ -338,15 +329,10 @@ class FacetIndex:
             found[:] = True
             return found
         with connection.cursor() as cursor:
-            # As one string: hundreds of thousands of rows one by one take much longer.
-            cursor.execute(
-                f"SELECT group_concat(rowid) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",
-                [searchtext.fts5_query(terms)],
-            )
-            listed = cursor.fetchone()[0]
-        if listed:
-            ids = np.fromstring(listed, dtype=np.int64, sep=",")
-            found[ids[ids < self.size]] = True
+            where = f"WHERE {FTS_TABLE} MATCH %s"
+            ids = _integers(cursor, ["rowid"], FTS_TABLE, where, [searchtext.fts5_query(terms)])
+        ids = ids[:, 0]
+        found[ids[ids < self.size]] = True
         return found
 
 
@@ -360,16 +346,14 @@ def _release_memory(cursor) -> None:
         pass  # not glibc: its allocator decides
 
 
-def _array(cursor, dtype, count: int = -1) -> np.ndarray:
-    """The rows of the query just run, as a structured array (`count`: how many, when
-    known, which spares growing it as it fills)."""
-    return np.fromiter(cursor.cursor, dtype=dtype, count=count)
-
-
-def _rows(cursor, table: str) -> int:
-    """How many rows `table` has (read in the same transaction as the rows)."""
-    cursor.execute(f"SELECT count(*) FROM {table}")
-    return cursor.fetchone()[0]
+def _integers(cursor, columns, table: str, where: str = "", params=None) -> np.ndarray:
+    """The rows of integer `columns` of `table`, as an array of one column each. They
+    are read as one string: hundreds of thousands of rows one by one take much longer."""
+    row = " || ',' || ".join(f"({column})" for column in columns)
+    cursor.execute(f"SELECT group_concat({row}) FROM {table} {where}", params or [])
+    listed = cursor.fetchone()[0]
+    values = np.fromstring(listed or "", dtype=np.int64, sep=",")
+    return values.reshape(-1, len(list(columns)))
 
 
 def _narrow(ids: np.ndarray) -> np.ndarray:
