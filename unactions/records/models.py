@@ -524,6 +524,10 @@ class TermTally(models.Model):
                 fields=["kind", "body", "action_type", "term_id"], name="unique_term_tally"
             )
         ]
+        # A facet's most frequent terms, without counting tens of thousands of defenders.
+        indexes = [
+            models.Index(fields=["kind", "body", "action_type", "-n"], name="records_termtally_top")
+        ]
 
 
 class ReplyTally(models.Model):

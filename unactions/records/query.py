@@ -176,13 +176,21 @@ class TermFacet(Facet):
         else:
             counts = counts.filter(body="")
         model = self.link_model._meta.get_field(self.term).related_model
-        totals = counts.values("term_id").annotate(total=Sum("n")).filter(total__gt=0)
+        bodies, types = query.values("body"), query.values("type")
+        if len(bodies) <= 1 and len(types) <= 1 and bool(bodies) == bool(types):
+            # One row per term (all bodies and types, or one of each): the most frequent
+            # are read from an index in the order of their counts.
+            totals = counts.annotate(total=F("n"))
+            by_count = counts.order_by("-n").values_list("n", flat=True)
+        else:
+            totals = counts.values("term_id").annotate(total=Sum("n")).filter(total__gt=0)
+            by_count = totals.order_by("-total").values_list("total", flat=True)
         distinct = None
         if top:
             # Only the values that can be among the `top` most frequent (ties included,
             # so that the order by name stays exact) and the selected ones.
             distinct = totals.count()
-            least = totals.order_by("-total").values_list("total", flat=True)[top - 1 : top]
+            least = by_count[top - 1 : top]
             if least:
                 selected = model.objects.filter(slug__in=query.values(self.key)).values("pk")
                 totals = totals.filter(Q(total__gte=least[0]) | Q(term_id__in=selected))
