@@ -104,6 +104,13 @@ def test_the_index_follows_links_responses_new_and_deleted_actions(letter):
     assert agree()
 
 
+def test_an_action_created_and_deleted_between_two_searches(letter):
+    assert agree()
+    created = create_action(summary="Detention, briefly recorded.")
+    history.delete_with_history(created, user=None, comment="test")
+    assert agree()
+
+
 def test_a_change_rolled_back_is_not_kept(letter):
     assert agree()
     with pytest.raises(RuntimeError), transaction.atomic():

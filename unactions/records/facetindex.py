@@ -134,6 +134,8 @@ class FacetIndex:
 
     def patch(self, cursor, ids: list[int]) -> None:
         """Read these actions again (some may be gone)."""
+        if not ids:
+            return
         wanted = np.array(ids, dtype=np.int64)
         cursor.execute("SELECT COALESCE(MAX(id), 0) FROM records_action")
         size = max(self.size, cursor.fetchone()[0] + 1)
@@ -142,22 +144,19 @@ class FacetIndex:
             for name, values in self.columns.items():
                 grown[name][: self.size] = values
             self.columns, self.size = grown, size
-        self.columns["published"][wanted] = False
-        self.columns["responded"][wanted] = False
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ", ".join(["%s"] * len(chunk))
-            self._read_actions(cursor, f"WHERE id IN ({marks})", chunk)
+        # An action created and deleted since the last look can be past the end.
+        known = wanted[wanted < self.size]
+        self.columns["published"][known] = False
+        self.columns["responded"][known] = False
+        chunks = [ids[start : start + 500] for start in range(0, len(ids), 500)]
+        for chunk in chunks:
+            self._read_actions(cursor, chunk)
         for kind, table, column in LINKS:
             actions, terms = self.links[kind]
             kept = ~np.isin(actions, wanted)
-            new = []
-            for start in range(0, len(ids), 500):
-                chunk = ids[start : start + 500]
-                marks = ", ".join(["%s"] * len(chunk))
-                where = f"WHERE action_id IN ({marks})"
-                new.append(_integers(cursor, ("action_id", column), table, where, chunk))
-            added = np.concatenate(new)
+            added = np.concatenate(
+                [_integers(cursor, ("action_id", column), table, "action_id", c) for c in chunks]
+            )
             self.links[kind] = (
                 np.concatenate([actions[kept], added[:, 0].astype(np.int32)]),
                 np.concatenate([terms[kept], added[:, 1]]),
@@ -178,15 +177,14 @@ class FacetIndex:
             "cell": np.zeros(size, dtype=np.int32),
         }
 
-    def _read_actions(self, cursor, where: str = "", params: list | None = None) -> None:
-        """Read the actions (those `where` selects), with whether each has a response."""
-        rows = _integers(cursor, _ACTION_COLUMNS.values(), "records_action", where, params)
+    def _read_actions(self, cursor, only: list[int] | None = None) -> None:
+        """Read the actions (all, or `only` these), with whether each has a response."""
+        rows = _integers(cursor, _ACTION_COLUMNS.values(), "records_action", "id", only)
         ids = rows[:, 0]
         for index, name in enumerate(_ACTION_COLUMNS):
             if index:
                 self.columns[name][ids] = rows[:, index]
-        where = where.replace("WHERE id", "WHERE action_id")
-        responded = _integers(cursor, ["action_id"], "records_response", where, params)
+        responded = _integers(cursor, ["action_id"], "records_response", "action_id", only)
         self.columns["responded"][responded[:, 0]] = True
         # The response facet's code: received, none (a communication) or not applicable.
         communication = np.isin(
@@ -329,8 +327,7 @@ class FacetIndex:
             found[:] = True
             return found
         with connection.cursor() as cursor:
-            where = f"WHERE {FTS_TABLE} MATCH %s"
-            ids = _integers(cursor, ["rowid"], FTS_TABLE, where, [searchtext.fts5_query(terms)])
+            ids = _integers(cursor, ["rowid"], FTS_TABLE, match=searchtext.fts5_query(terms))
         ids = ids[:, 0]
         found[ids[ids < self.size]] = True
         return found
@@ -346,11 +343,17 @@ def _release_memory(cursor) -> None:
         pass  # not glibc: its allocator decides
 
 
-def _integers(cursor, columns, table: str, where: str = "", params=None) -> np.ndarray:
-    """The rows of integer `columns` of `table`, as an array of one column each. They
-    are read as one string: hundreds of thousands of rows one by one take much longer."""
+def _integers(cursor, columns, table: str, key: str = "", only=None, match=None) -> np.ndarray:
+    """The rows of integer `columns` of `table` (those whose `key` is one of `only`, or
+    that match the full-text search `match`), as an array with a column each. They are
+    read as one string: hundreds of thousands of rows one by one take much longer."""
     row = " || ',' || ".join(f"({column})" for column in columns)
-    cursor.execute(f"SELECT group_concat({row}) FROM {table} {where}", params or [])
+    where, params = "", []
+    if only is not None:
+        where, params = f"WHERE {key} IN ({', '.join(['%s'] * len(only))})", list(only)
+    elif match is not None:
+        where, params = f"WHERE {table} MATCH %s", [match]
+    cursor.execute(f"SELECT group_concat({row}) FROM {table} {where}", params)
     listed = cursor.fetchone()[0]
     values = np.fromstring(listed or "", dtype=np.int64, sep=",")
     return values.reshape(-1, len(list(columns)))
