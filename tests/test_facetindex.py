@@ -188,3 +188,17 @@ def test_a_selected_value_outside_the_top_keeps_its_count(seeded):
     assert defenders["rare-person"] == 1
     assert len(defenders) == 21  # the 20 most frequent, and the selected one
     assert indexed(params) == live(params)
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest"])
+def test_the_api_pages_through_a_search_in_date_order_as_sql_does(seeded, client, sort):
+    query = ActionQuery.from_params({"q": "china", "sort": sort})
+    expected = [a.record_id for a in find_actions(query)]
+    url, seen, counts = f"/api/v1/actions?q=china&sort={sort}&limit=4", [], []
+    while url:
+        data = client.get(url).json()
+        seen += [action["id"] for action in data["actions"]]
+        counts.append(data["count"])
+        url = data["next"]
+    assert seen == expected and len(seen) > 8
+    assert counts[0] == len(expected) and set(counts[1:]) == {None}

@@ -25,7 +25,15 @@ from unactions.formats.jsonfile import record_from_dict
 from unactions.records.history import delete_with_history
 from unactions.records.loader import load_records
 from unactions.records.models import Action, Defender, Mechanism
-from unactions.records.query import ActionQuery, QueryError, facet_counts, find_actions
+from unactions.records.query import (
+    ActionQuery,
+    IndexedActions,
+    QueryError,
+    facet_counts,
+    find_actions,
+    indexed_search,
+    listed_actions,
+)
 from unactions.records.serialize import record_of, records_of
 
 from .models import ApiToken
@@ -118,6 +126,8 @@ def actions(request):
     rows = find_actions(query)
     sort = query.effective_sort
     cursor = request.GET.get("cursor")
+    indexed = indexed_search(query)
+    listed = listed_actions(query, indexed)
     if sort == "relevance" and query.q:
         # Ranks are not stable keys: the cursor holds an offset.
         offset = _decode(cursor).get("offset", 0) if cursor else 0
@@ -132,11 +142,13 @@ def actions(request):
                 date, pk = dt.date.fromisoformat(position["date"]), int(position["pk"])
             except (KeyError, ValueError, TypeError):
                 raise ApiError(400, "cursor: not a cursor this API gave") from None
-            if sort == "oldest":
-                rows = rows.filter(Q(date__gt=date) | Q(date=date, pk__gt=pk))
+            if isinstance(listed, IndexedActions):
+                listed = listed.after_action(date, pk)
+            elif sort == "oldest":
+                listed = listed.filter(Q(date__gt=date) | Q(date=date, pk__gt=pk))
             else:
-                rows = rows.filter(Q(date__lt=date) | Q(date=date, pk__gt=pk))
-        page = list(rows.with_record()[: limit + 1])
+                listed = listed.filter(Q(date__lt=date) | Q(date=date, pk__gt=pk))
+        page = list(listed[: limit + 1])
         following = (
             {"date": page[limit - 1].date.isoformat(), "pk": page[limit - 1].pk}
             if len(page) > limit
@@ -151,7 +163,7 @@ def actions(request):
         )
     return JsonResponse(
         {
-            "count": rows.count() if not cursor else None,
+            "count": (indexed.total if indexed else rows.count()) if not cursor else None,
             "next": next_url,
             "actions": [r.to_dict() for r in records_of(page[:limit])],
         },

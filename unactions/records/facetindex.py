@@ -92,12 +92,19 @@ class Counts:
     def total(self) -> int:
         return int(np.count_nonzero(self.matching))
 
-    def ordered(self, start: int, stop: int, oldest: bool = False) -> list[int]:
+    def ordered(
+        self, start: int, stop: int, oldest: bool = False, after: tuple[dt.date, int] | None = None
+    ) -> list[int]:
         """The ids of the matching actions from `start` to `stop` in the list's order:
-        newest (or oldest) first, then by id."""
+        newest (or oldest) first, then by id; only those after the action with this date
+        and id, when `after` is given (the API's cursors)."""
         ids = np.flatnonzero(self.matching)
         dates = self.dates[ids].astype(np.int64)
         keys = (dates if oldest else -dates) * (1 << 32) + ids
+        if after is not None:
+            date, pk = after[0].toordinal(), after[1]
+            later = keys > (date if oldest else -date) * (1 << 32) + pk
+            ids, keys = ids[later], keys[later]
         if stop < len(keys):
             keys_at = np.argpartition(keys, stop - 1)[:stop]
         else:

@@ -429,10 +429,15 @@ class IndexedActions:
     """The actions of a search in date order, as a paginator slices them: the index
     gives the ids of a page, the database their rows."""
 
-    def __init__(self, indexed: facetindex.Counts, oldest: bool):
-        self.indexed, self.oldest = indexed, oldest
+    def __init__(self, indexed: facetindex.Counts, oldest: bool, after=None):
+        self.indexed, self.oldest, self.after = indexed, oldest, after
+
+    def after_action(self, date: dt.date, pk: int) -> IndexedActions:
+        """The actions that come after the one with this date and key (for cursors)."""
+        return IndexedActions(self.indexed, self.oldest, (date, pk))
 
     def count(self) -> int:
+        """How many actions match (before any cursor)."""
         return self.indexed.total
 
     def __len__(self) -> int:
@@ -441,8 +446,8 @@ class IndexedActions:
     def __getitem__(self, index):
         if not isinstance(index, slice):
             return self[index : index + 1][0]
-        start, stop, _ = index.indices(self.count())
-        ids = self.indexed.ordered(start, stop, self.oldest)
+        start, stop, _ = index.indices(self.indexed.total)
+        ids = self.indexed.ordered(start, stop, self.oldest, self.after)
         rows = models.Action.objects.published().with_record().in_bulk(ids)
         return [rows[pk] for pk in ids if pk in rows]
 
