@@ -12,6 +12,9 @@ A tally counts the actions that are published with no embargo date. Published ac
 whose embargo has passed become public with the calendar, not with an edit, so
 `query.facet_counts` counts those few live and adds them.
 
+On SQLite the same triggers also log which actions changed (`ActionChange`), so that the
+facet index of searches (records/facetindex.py) can catch up with every change.
+
 `install` creates the triggers after every migration (a table rebuild by a later SQLite
 migration drops them) and recounts everything when any was missing or older. Large
 loads into SQLite suspend the triggers and count in bulk (`suspended`, `count`).
