@@ -202,3 +202,22 @@ def test_the_api_pages_through_a_search_in_date_order_as_sql_does(seeded, client
         url = data["next"]
     assert seen == expected and len(seen) > 8
     assert counts[0] == len(expected) and set(counts[1:]) == {None}
+
+
+@pytest.mark.parametrize(
+    "url, status",
+    [
+        ("/?q=detention&year=abc", 400),
+        ("/api/v1/facets?q=detention&year=abc", 400),
+        ("/api/v1/actions?q=detention&year=abc", 400),
+        (
+            "/feeds/actions.atom?q=detention&year=abc",
+            404,
+        ),  # a feed answers a query it cannot read with Not Found
+    ],
+)
+def test_a_search_with_a_year_that_is_not_one_is_refused(seeded, client, url, status):
+    response = client.get(url)
+    assert response.status_code == status
+    if status == 400:
+        assert b"is not a year" in response.content

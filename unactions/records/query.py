@@ -324,6 +324,9 @@ class ActionQuery:
             values = tuple(dict.fromkeys(v.strip() for v in getlist(facet.key) if v.strip()))
             if values:
                 selected[facet.key] = values
+        for value in selected.get("year", ()):
+            if not value.isdigit():
+                raise QueryError(f"year: {value!r} is not a year")
         sort = (getlist("sort") or [""])[-1]
         if sort and sort not in SORTS:
             raise QueryError(f"sort: {sort!r} is not one of {', '.join(SORTS)}")
