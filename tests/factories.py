@@ -11,6 +11,14 @@ from unactions.records.models import Action
 
 _numbers = itertools.count(1)
 
+# Edits that move an action between facet values, or in or out of public view.
+ACTION_EDITS = [
+    {"status": "draft"},
+    {"embargo_until": dt.date(2030, 1, 1)},
+    {"body": "treaty_body", "action_type": "concluding_observations"},
+    {"date": dt.date(2011, 3, 4)},
+]
+
 
 def record(**fields) -> Record:
     number = next(_numbers)

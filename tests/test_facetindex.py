@@ -25,7 +25,7 @@ from unactions.records.query import (
     listed_actions,
 )
 
-from .factories import create_action
+from .factories import ACTION_EDITS, create_action
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "sqlite", reason="the facet index serves SQLite databases only"
@@ -74,15 +74,7 @@ def letter(seeded):
     return Action.objects.get(record_id="2020-05-12-special-procedures-urgent-appeal")
 
 
-@pytest.mark.parametrize(
-    "change",
-    [
-        {"status": "draft"},
-        {"embargo_until": dt.date(2030, 1, 1)},
-        {"body": "treaty_body", "action_type": "concluding_observations"},
-        {"date": dt.date(2011, 3, 4)},
-    ],
-)
+@pytest.mark.parametrize("change", ACTION_EDITS)
 def test_the_index_follows_edits_of_an_action(letter, change):
     assert agree()  # the index is up to date before the edit
     for field, value in change.items():

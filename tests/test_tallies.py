@@ -19,6 +19,8 @@ from unactions.records.models import (
     TermTally,
 )
 
+from .factories import ACTION_EDITS
+
 LETTER = "2020-05-12-special-procedures-urgent-appeal"
 
 
@@ -44,15 +46,7 @@ def test_loading_counts_every_public_action(seeded):
     assert issues[lawyer.pk] == ActionIssue.objects.filter(issue=lawyer).count() > 0
 
 
-@pytest.mark.parametrize(
-    "change",
-    [
-        {"status": "draft"},
-        {"embargo_until": dt.date(2030, 1, 1)},
-        {"body": "treaty_body", "action_type": "concluding_observations"},
-        {"date": dt.date(2011, 3, 4)},
-    ],
-)
+@pytest.mark.parametrize("change", ACTION_EDITS)
 def test_changing_an_action_moves_its_counts(letter, change):
     before = {field: getattr(letter, field) for field in change}
     for field, value in change.items():
