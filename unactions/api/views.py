@@ -163,7 +163,9 @@ def actions(request):
         )
     return JsonResponse(
         {
-            "count": (indexed.total if indexed else rows.count()) if not cursor else None,
+            "count": (indexed.total if indexed is not None else rows.count())
+            if not cursor
+            else None,
             "next": next_url,
             "actions": [r.to_dict() for r in records_of(page[:limit])],
         },
