@@ -66,6 +66,9 @@ class Facet:
     def label_of(self, value: str) -> str:
         return value
 
+    def check(self, values: Iterable[str]) -> None:
+        """Raise QueryError when a value cannot be one of this facet's."""
+
     def tallied(self, query: ActionQuery, top: int | None = None) -> list | None:
         """The counts of `facet.counts`, read from the tallies (records/tallies.py) when
         they can answer for this query; None when they cannot. With `top`, they may be
@@ -144,9 +147,13 @@ class TermFacet(Facet):
         )
         return [(r[f"{self.term}__slug"], r[f"{self.term}__name"], r["n"]) for r in rows]
 
+    @property
+    def term_model(self):
+        return self.link_model._meta.get_field(self.term).related_model
+
     def label_of(self, value):
-        model = self.link_model._meta.get_field(self.term).related_model
-        return model.objects.filter(slug=value).values_list("name", flat=True).first() or value
+        names = self.term_model.objects.filter(slug=value).values_list("name", flat=True)
+        return names.first() or value
 
     def labelled(self, found: dict[int, int], distinct: int | None = None) -> Partial:
         """Counts by term id as (slug, name, count), of the top values only when the
@@ -158,8 +165,11 @@ class TermFacet(Facet):
             if self.limit and len(totals) > self.limit:
                 least = sorted(totals.values(), reverse=True)[self.limit - 1]
                 totals = {pk: n for pk, n in totals.items() if n >= least}
-        model = self.link_model._meta.get_field(self.term).related_model
-        names = model.objects.filter(pk__in=totals).values_list("pk", "slug", "name")
+        return self._named(totals, distinct)
+
+    def _named(self, totals: dict[int, int], distinct: int | None) -> Partial:
+        """Counts by term id as (slug, name, count)."""
+        names = self.term_model.objects.filter(pk__in=totals).values_list("pk", "slug", "name")
         rows = Partial((slug, name, totals[pk]) for pk, slug, name in names)
         rows.distinct = distinct
         return rows
@@ -175,7 +185,6 @@ class TermFacet(Facet):
             )
         else:
             counts = counts.filter(body="")
-        model = self.link_model._meta.get_field(self.term).related_model
         bodies, types = query.values("body"), query.values("type")
         if len(bodies) <= 1 and len(types) <= 1 and bool(bodies) == bool(types):
             # One row per term (all bodies and types, or one of each): the most frequent
@@ -192,13 +201,10 @@ class TermFacet(Facet):
             distinct = totals.count()
             least = by_count[top - 1 : top]
             if least:
-                selected = model.objects.filter(slug__in=query.values(self.key)).values("pk")
+                selected = self.term_model.objects.filter(slug__in=query.values(self.key))
+                selected = selected.values("pk")
                 totals = totals.filter(Q(total__gte=least[0]) | Q(term_id__in=selected))
-        found = dict(totals.values_list("term_id", "total"))
-        names = model.objects.filter(pk__in=found).values_list("pk", "slug", "name")
-        rows = Partial((slug, name, found[pk]) for pk, slug, name in names)
-        rows.distinct = distinct
-        return rows
+        return self._named(dict(totals.values_list("term_id", "total")), distinct)
 
 
 class Partial(list):
@@ -268,10 +274,13 @@ class ResponseFacet(ColumnFacet):
 class YearFacet(ColumnFacet):
     key, label, dimension = "year", _("Year"), "year"
 
-    def apply(self, queryset, values):
+    def check(self, values):
         for value in values:
             if not value.isdigit():
                 raise QueryError(f"year: {value!r} is not a year")
+
+    def apply(self, queryset, values):
+        self.check(values)
         return queryset.filter(year__in=[int(v) for v in values])
 
     def tally_filter(self, values):
@@ -323,10 +332,8 @@ class ActionQuery:
         for facet in FACETS:
             values = tuple(dict.fromkeys(v.strip() for v in getlist(facet.key) if v.strip()))
             if values:
+                facet.check(values)
                 selected[facet.key] = values
-        for value in selected.get("year", ()):
-            if not value.isdigit():
-                raise QueryError(f"year: {value!r} is not a year")
         sort = (getlist("sort") or [""])[-1]
         if sort and sort not in SORTS:
             raise QueryError(f"sort: {sort!r} is not one of {', '.join(SORTS)}")
