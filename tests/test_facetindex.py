@@ -40,6 +40,7 @@ QUERIES = [
     {"q": "release", "response": ["received"], "year": ["2020"]},
     {"q": "detention", "issue": ["arbitrary-detention"], "region": ["mainland-china"]},
     {"q": "china", "mechanism": ["working-group-on-arbitrary-detention"]},
+    {"q": "china", "body": ["special_procedures", "ohchr"], "year": ["2020"]},
     {"q": "china", "defender": ["chang-weiping"], "from": "2020-03-01", "to": "2020-09-30"},
     {"q": "nothingmatchesthis"},
 ]

@@ -70,12 +70,8 @@ _ACTION_COLUMNS = {
 # mechanism's id; codes are stored plus one (-1 is a value out of the choices).
 _CELL_BITS = (("year", 12), ("response", 2), ("type", 5), ("body", 4))
 assert len(TYPES) < 31 and len(BODIES) < 15, "more choices than _CELL_BITS can hold"
-_TERM_MODELS = {
-    "issue": models.Issue,
-    "region": models.Region,
-    "government": models.Government,
-    "defender": models.Defender,
-}
+# The column facets held as codes: a code is the value's place in its list.
+_CODED = {"body": BODIES, "type": TYPES, "response": RESPONSES}
 
 
 @dataclass
@@ -289,7 +285,7 @@ class FacetIndex:
         """A column facet's counts by value, from the counts by cell."""
         found = np.bincount(self.cell_values[key] + 1, weights=by_cell)  # codes from -1
         values = np.flatnonzero(found)
-        names = {"body": BODIES, "type": TYPES, "response": RESPONSES}.get(key)
+        names = _CODED.get(key)
         if names:
             return {names[v - 1]: int(found[v]) for v in values if v}
         return {int(v - 1): int(found[v]) for v in values}
@@ -310,17 +306,15 @@ class FacetIndex:
     def _filter(self, key: str, values: tuple[str, ...]) -> tuple[np.ndarray, list[int]]:
         """The actions having one of these values of facet `key`, and for a term facet
         the ids of the terms."""
-        if key in ("body", "type", "response"):
-            names = {"body": BODIES, "type": TYPES, "response": RESPONSES}[key]
-            codes = [names.index(v) for v in values if v in names]
-            return np.isin(self.columns[key], codes), []
-        if key == "year":
-            return np.isin(self.columns["year"], [int(v) for v in values]), []
-        if key == "mechanism":
-            ids = models.Mechanism.objects.filter(slug__in=values).values_list("pk", flat=True)
-            return np.isin(self.columns["mechanism"], list(ids)), []
-        model = _TERM_MODELS[key]
-        ids = list(model.objects.filter(slug__in=values).values_list("pk", flat=True))
+        from .query import FACETS_BY_KEY
+
+        facet = FACETS_BY_KEY[key]
+        if key not in self.links:
+            wanted = facet.wanted(list(values))  # as the facet's column holds them
+            if key in _CODED:
+                wanted = [_CODED[key].index(v) for v in wanted if v in _CODED[key]]
+            return np.isin(self.columns[key], list(wanted)), []
+        ids = list(facet.term_model.objects.filter(slug__in=values).values_list("pk", flat=True))
         actions, terms = self.links[key]
         found = np.zeros(self.size, dtype=bool)
         found[actions[np.isin(terms, ids)]] = True
