@@ -123,17 +123,19 @@ def actions(request):
         return _write(request)
     query = ActionQuery.from_params(request.GET)
     limit = _limit(request)
-    rows = find_actions(query)
     sort = query.effective_sort
     cursor = request.GET.get("cursor")
-    indexed = indexed_search(query)
-    listed = listed_actions(query, indexed)
+    indexed = indexed_search(query, facets=False)
+    rows = listed_actions(query, indexed)
+    count = None
+    if not cursor:
+        count = indexed.total if indexed is not None else rows.count()
     if sort == "relevance" and query.q:
         # Ranks are not stable keys: the cursor holds an offset.
         offset = _decode(cursor).get("offset", 0) if cursor else 0
         if not isinstance(offset, int) or offset < 0:
             raise ApiError(400, "cursor: not a cursor this API gave")
-        page = list(rows.with_record()[offset : offset + limit + 1])
+        page = list(rows[offset : offset + limit + 1])
         following = {"offset": offset + limit}
     else:
         if cursor:
@@ -142,13 +144,13 @@ def actions(request):
                 date, pk = dt.date.fromisoformat(position["date"]), int(position["pk"])
             except (KeyError, ValueError, TypeError):
                 raise ApiError(400, "cursor: not a cursor this API gave") from None
-            if isinstance(listed, IndexedActions):
-                listed = listed.after_action(date, pk)
+            if isinstance(rows, IndexedActions):
+                rows = rows.after_action(date, pk)
             elif sort == "oldest":
-                listed = listed.filter(Q(date__gt=date) | Q(date=date, pk__gt=pk))
+                rows = rows.filter(Q(date__gt=date) | Q(date=date, pk__gt=pk))
             else:
-                listed = listed.filter(Q(date__lt=date) | Q(date=date, pk__gt=pk))
-        page = list(listed[: limit + 1])
+                rows = rows.filter(Q(date__lt=date) | Q(date=date, pk__gt=pk))
+        page = list(rows[: limit + 1])
         following = (
             {"date": page[limit - 1].date.isoformat(), "pk": page[limit - 1].pk}
             if len(page) > limit
@@ -163,9 +165,7 @@ def actions(request):
         )
     return JsonResponse(
         {
-            "count": (indexed.total if indexed is not None else rows.count())
-            if not cursor
-            else None,
+            "count": count,
             "next": next_url,
             "actions": [r.to_dict() for r in records_of(page[:limit])],
         },

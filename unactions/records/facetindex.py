@@ -239,8 +239,9 @@ class FacetIndex:
 
     # Counting
 
-    def count(self, query, today: dt.date) -> Counts:
-        """The facet counts of the public actions matching `query` (an ActionQuery)."""
+    def count(self, query, today: dt.date, facets: bool = True) -> Counts:
+        """The public actions matching `query` (an ActionQuery), and with `facets` the
+        counts of every facet's values."""
         from .query import FACETS
 
         c = self.columns
@@ -257,7 +258,7 @@ class FacetIndex:
             matching &= allowed
         counts, distinct = {}, {}
         by_cell = None
-        for facet in FACETS:
+        for facet in FACETS if facets else ():
             # Each facet counts with every filter but its own.
             mask = matching
             if facet.key in filters:
@@ -375,11 +376,12 @@ def available() -> bool:
     return connection.vendor == "sqlite"
 
 
-def counts(query) -> Counts:
-    """The facet counts of `query`, from the index brought up to date first."""
+def counts(query, facets: bool = True) -> Counts:
+    """The actions matching `query` and (with `facets`) its facet counts, from the index
+    brought up to date first."""
     with _lock, _read_transaction(), connection.cursor() as cursor:
         _index.refresh(cursor)
-        return _index.count(query, timezone.localdate())
+        return _index.count(query, timezone.localdate(), facets)
 
 
 @contextmanager

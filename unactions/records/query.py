@@ -477,11 +477,11 @@ class FacetCounts:
         return str(self.facet.label)
 
 
-def indexed_search(query: ActionQuery) -> facetindex.Counts | None:
-    """For a search on SQLite, its facet counts and matching actions from the facet
-    index (records/facetindex.py); None otherwise."""
+def indexed_search(query: ActionQuery, facets: bool = True) -> facetindex.Counts | None:
+    """For a search on SQLite, its matching actions and (with `facets`) its facet
+    counts from the facet index (records/facetindex.py); None otherwise."""
     if query.q and facetindex.available():
-        return facetindex.counts(query)
+        return facetindex.counts(query, facets)
     return None
 
 
