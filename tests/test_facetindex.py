@@ -193,7 +193,7 @@ def test_the_api_pages_through_a_search_in_date_order_as_sql_does(seeded, client
     query = ActionQuery.from_params({"q": "china", "sort": sort})
     expected = [a.record_id for a in find_actions(query)]
     url, seen, counts = f"/api/v1/actions?q=china&sort={sort}&limit=4", [], []
-    while url:
+    while url and len(seen) <= len(expected):  # a cursor that does not move stops too
         data = client.get(url).json()
         seen += [action["id"] for action in data["actions"]]
         counts.append(data["count"])
