@@ -6,10 +6,12 @@ visit every match once per facet, seconds at a million actions. This index holds
 the facets count, for every action: whether it is public, its date, body, type, year,
 mechanism and reply state, and its links to issues, regions, governments and defenders,
 as NumPy arrays indexed by action id. Counting the matches of a search is then a few
-vector operations over those arrays.
+vector operations over those arrays. It also holds the length of each action's indexed
+text, with which records/ranking.py ranks a search by relevance.
 
 It is never stale. The tallies' triggers log the id of every action whose facet values
-change (`ActionChange`), in the same transaction as the change; a large load logs one
+or indexed text change (`ActionChange`), in the same transaction as the change; a large
+load logs one
 entry that stands for everything. Before it counts, the index reads the entries it has
 not seen and re-reads those actions (or everything), in the same read transaction as
 the search itself. A process keeps one index, built on its first search.
@@ -30,7 +32,7 @@ from django.utils import timezone
 from unactions.formats import searchtext
 from unactions.formats.record import COMMUNICATION_TYPES
 
-from . import models
+from . import models, ranking
 from .search import FTS_TABLE
 from .tallies import LINKS
 
@@ -77,24 +79,34 @@ _CODED = {"body": BODIES, "type": TYPES, "response": RESPONSES}
 @dataclass
 class Counts:
     """What the index found for a query: the counts of each facet's values (column
-    facets by value, mechanisms and terms by id), and the matching actions."""
+    facets by value, mechanisms and terms by id), the matching actions, and for a
+    search by relevance that the index could rank, their scores."""
 
     facets: dict[str, dict]
     distinct: dict[str, int]  # by term facet: how many terms have a count
     matching: np.ndarray  # by action id: whether it matches
     dates: np.ndarray  # by action id: its date's ordinal
+    scores: np.ndarray | None = None  # by action id: bm25, higher for better matches
 
     @property
     def total(self) -> int:
         return int(np.count_nonzero(self.matching))
 
     def ordered(
-        self, start: int, stop: int, oldest: bool = False, after: tuple[dt.date, int] | None = None
+        self,
+        start: int,
+        stop: int,
+        sort: str = "newest",
+        after: tuple[dt.date, int] | None = None,
     ) -> list[int]:
         """The ids of the matching actions from `start` to `stop` in the list's order:
-        newest (or oldest) first, then by id; only those after the action with this date
-        and id, when `after` is given (the API's cursors)."""
+        best match (with `scores`), newest or oldest first, then newest, then by id;
+        in date order only those after the action with this date and id, when `after`
+        is given (the API's cursors)."""
         ids = np.flatnonzero(self.matching)
+        if sort == "relevance":
+            return self._best(ids, start, stop)
+        oldest = sort == "oldest"
         dates = self.dates[ids].astype(np.int64)
         keys = (dates if oldest else -dates) * (1 << 32) + ids
         if after is not None:
@@ -107,6 +119,16 @@ class Counts:
             keys_at = np.arange(len(keys))
         keys_at = keys_at[np.argsort(keys[keys_at])]
         return ids[keys_at[start:stop]].tolist()
+
+    def _best(self, ids: np.ndarray, start: int, stop: int) -> list[int]:
+        scores = self.scores[ids]
+        if stop < len(ids):
+            # The `stop` best, and those tied with the last of them.
+            least = np.partition(scores, len(ids) - stop)[len(ids) - stop]
+            kept = scores >= least
+            ids, scores = ids[kept], scores[kept]
+        order = np.lexsort((ids, -self.dates[ids].astype(np.int64), -scores))
+        return ids[order[start:stop]].tolist()
 
 
 class FacetIndex:
@@ -151,6 +173,7 @@ class FacetIndex:
         known = wanted[wanted < self.size]
         self.columns["published"][known] = False
         self.columns["responded"][known] = False
+        self.columns["length"][known] = 0
         chunks = [ids[start : start + 500] for start in range(0, len(ids), 500)]
         for chunk in chunks:
             self._read_actions(cursor, chunk)
@@ -178,15 +201,19 @@ class FacetIndex:
             "responded": np.zeros(size, dtype=bool),
             "response": np.zeros(size, dtype=np.int8),
             "cell": np.zeros(size, dtype=np.int32),
+            "length": np.zeros(size, dtype=np.int32),  # in tokens, as FTS5 counts them
         }
 
     def _read_actions(self, cursor, only: list[int] | None = None) -> None:
-        """Read the actions (all, or `only` these), with whether each has a response."""
+        """Read the actions (all, or `only` these), with whether each has a response
+        and the length of its indexed text."""
         rows = _integers(cursor, _ACTION_COLUMNS.values(), "records_action", "id", only)
         ids = rows[:, 0]
         for index, name in enumerate(_ACTION_COLUMNS):
             if index:
                 self.columns[name][ids] = rows[:, index]
+        indexed, lengths = ranking.document_lengths(cursor, only)
+        self.columns["length"][indexed[indexed < self.size]] = lengths[indexed < self.size]
         responded = _integers(cursor, ["action_id"], "records_response", "action_id", only)
         self.columns["responded"][responded[:, 0]] = True
         # The response facet's code: received, none (a communication) or not applicable.
@@ -241,7 +268,8 @@ class FacetIndex:
 
     def count(self, query, today: dt.date, facets: bool = True) -> Counts:
         """The public actions matching `query` (an ActionQuery), and with `facets` the
-        counts of every facet's values."""
+        counts of every facet's values; for a search by relevance, their scores when
+        the index can rank them (see records/ranking.py)."""
         from .query import FACETS
 
         c = self.columns
@@ -250,8 +278,10 @@ class FacetIndex:
             base &= c["date"] >= query.date_from.toordinal()
         if query.date_to:
             base &= c["date"] <= query.date_to.toordinal()
+        scores = None
         if query.q:
-            base &= self._found(query.q)
+            found, scores = self._found(query.q, query.effective_sort == "relevance")
+            base &= found
         filters = {key: self._filter(key, values) for key, values in query.selected.items()}
         matching = base.copy()
         for allowed, _ in filters.values():
@@ -277,7 +307,7 @@ class FacetIndex:
                 counts[facet.key] = self._column_counts(facet.key, by_cell)
             else:
                 counts[facet.key] = self._column_counts(facet.key, self._cell_counts(mask))
-        return Counts(counts, distinct, matching, c["date"])
+        return Counts(counts, distinct, matching, c["date"], scores)
 
     def _cell_counts(self, mask: np.ndarray) -> np.ndarray:
         return np.bincount(self.columns["cell"][mask], minlength=len(self.cells))
@@ -321,18 +351,21 @@ class FacetIndex:
         found[actions[np.isin(terms, ids)]] = True
         return found, ids
 
-    def _found(self, q: str) -> np.ndarray:
-        """The actions whose text matches the search `q`."""
+    def _found(self, q: str, ranked: bool) -> tuple[np.ndarray, np.ndarray | None]:
+        """The actions whose text matches the search `q`, and (if `ranked` and the index
+        can rank the search) their bm25 scores."""
         found = np.zeros(self.size, dtype=bool)
         terms = searchtext.terms(q)
         if not terms:
             found[:] = True
-            return found
+            return found, None
         with connection.cursor() as cursor:
+            if ranked and ranking.rankable(terms):
+                return ranking.bm25(cursor, terms, self.columns["length"])
             ids = _integers(cursor, ["rowid"], FTS_TABLE, match=searchtext.fts5_query(terms))
         ids = ids[:, 0]
         found[ids[ids < self.size]] = True
-        return found
+        return found, None
 
 
 def _release_memory(cursor) -> None:

@@ -552,10 +552,10 @@ class ReplyTally(models.Model):
 
 
 class ActionChange(models.Model):
-    """An action whose facet values changed, logged by the tallies' triggers (SQLite)
-    for the facet index of searches (records/facetindex.py), which reads what it has not
-    seen. No action: everything may have changed (a large load). `token` is random, so
-    that an entry rolled back and numbered again is told apart."""
+    """An action whose facet values or indexed text changed, logged by the tallies'
+    triggers (SQLite) for the facet index of searches (records/facetindex.py), which
+    reads what it has not seen. No action: everything may have changed (a large load).
+    `token` is random, so that an entry rolled back and numbered again is told apart."""
 
     seq = models.BigAutoField(primary_key=True)
     action_id = models.BigIntegerField(null=True)

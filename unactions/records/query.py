@@ -428,23 +428,25 @@ def find_actions(query: ActionQuery, queryset: QuerySet | None = None) -> QueryS
 
 
 def listed_actions(query: ActionQuery, indexed: facetindex.Counts | None = None):
-    """`find_actions(query).with_record()`, for a paginator; a search in date order whose
-    matches the facet index found is put in order by the index."""
-    if indexed is None or query.effective_sort == "relevance":
+    """`find_actions(query).with_record()`, for a paginator; a search whose matches the
+    facet index found (and ranked, when by relevance) is put in order by the index."""
+    sort = query.effective_sort
+    if indexed is None or (sort == "relevance" and indexed.scores is None):
         return find_actions(query).with_record()
-    return IndexedActions(indexed, oldest=query.effective_sort == "oldest")
+    return IndexedActions(indexed, sort)
 
 
 class IndexedActions:
-    """The actions of a search in date order, as a paginator slices them: the index
-    gives the ids of a page, the database their rows."""
+    """The actions of a search in the order of `sort`, as a paginator slices them: the
+    index gives the ids of a page, the database their rows."""
 
-    def __init__(self, indexed: facetindex.Counts, oldest: bool, after=None):
-        self.indexed, self.oldest, self.after = indexed, oldest, after
+    def __init__(self, indexed: facetindex.Counts, sort: str, after=None):
+        self.indexed, self.sort, self.after = indexed, sort, after
 
     def after_action(self, date: dt.date, pk: int) -> IndexedActions:
-        """The actions that come after the one with this date and key (for cursors)."""
-        return IndexedActions(self.indexed, self.oldest, (date, pk))
+        """The actions that come after the one with this date and key, in date order
+        (for cursors)."""
+        return IndexedActions(self.indexed, self.sort, (date, pk))
 
     def count(self) -> int:
         """How many actions match (before any cursor)."""
@@ -457,7 +459,7 @@ class IndexedActions:
         if not isinstance(index, slice):
             return self[index : index + 1][0]
         start, stop, _ = index.indices(self.indexed.total)
-        ids = self.indexed.ordered(start, stop, self.oldest, self.after)
+        ids = self.indexed.ordered(start, stop, self.sort, self.after)
         rows = models.Action.objects.published().with_record().in_bulk(ids)
         return [rows[pk] for pk in ids if pk in rows]
 

@@ -23,6 +23,7 @@ from django.db.models.expressions import RawSQL
 from unactions.formats import searchtext
 from unactions.formats.record import Record
 
+from . import tallies
 from .models import Action
 from .serialize import record_of
 
@@ -142,6 +143,8 @@ def install_index(connection) -> None:
             for statement in _SQLITE_INDEX:
                 cursor.execute(statement)
             cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+            # Every action's indexed length may differ (the facet index holds them).
+            tallies.log_everything(cursor)
         elif connection.vendor == "postgresql":
             cursor.execute(_POSTGRES_INDEX)
 

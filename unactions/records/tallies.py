@@ -12,8 +12,9 @@ A tally counts the actions that are published with no embargo date. Published ac
 whose embargo has passed become public with the calendar, not with an edit, so
 `query.facet_counts` counts those few live and adds them.
 
-On SQLite the same triggers also log which actions changed (`ActionChange`), so that the
-facet index of searches (records/facetindex.py) can catch up with every change.
+On SQLite the same triggers also log which actions changed (`ActionChange`), and one
+more logs the actions whose indexed text changes, so that the facet index of searches
+(records/facetindex.py) can catch up with every change.
 
 `install` creates the triggers after every migration (a table rebuild by a later SQLite
 migration drops them) and recounts everything when any was missing or older. Large
@@ -35,7 +36,7 @@ LINKS = (
 )
 
 # Trigger names carry the version of what they do: a new version replaces the old ones.
-_VERSION = 3
+_VERSION = 4
 _PREFIX = f"records_tally{_VERSION}_"
 _ACTION_KEY = "body, action_type, year, month, mechanism_id, responded"
 _TERM_KEY = "kind, body, action_type, term_id"
@@ -163,8 +164,8 @@ _ACTION_COLUMNS = (
 
 
 def _log(vendor: str, *action_ids: str) -> list[str]:
-    """Statements logging the actions whose facet values change, for the facet index of
-    searches (records/facetindex.py), which is used on SQLite only."""
+    """Statements logging the actions whose facet values or indexed text change, for
+    the facet index of searches (records/facetindex.py), which is used on SQLite only."""
     if vendor != "sqlite":
         return []
     return [
@@ -243,6 +244,13 @@ def _triggers(vendor: str) -> dict[str, tuple[str, str, str | None, list[str]]]:
             + _log(vendor, "OLD.action_id", "NEW.action_id"),
         )
     if vendor == "sqlite":
+        # Not a tally: the facet index holds the length of each action's indexed text.
+        triggers[f"{_PREFIX}action_text"] = (
+            "AFTER UPDATE OF search_document",
+            "records_action",
+            "OLD.search_document IS NOT NEW.search_document",
+            _log(vendor, "NEW.id"),
+        )
         triggers[f"{_PREFIX}log_prune"] = (
             "AFTER INSERT",
             "records_actionchange",

@@ -1,0 +1,135 @@
+"""A search by relevance ranked by the facet index gives FTS5's bm25 scores and order."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+
+from unactions.records import search
+from unactions.records.models import Action
+from unactions.records.query import (
+    ActionQuery,
+    IndexedActions,
+    find_actions,
+    indexed_search,
+    listed_actions,
+)
+from unactions.records.search import FTS_TABLE
+
+from .factories import create_action, record
+
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="the facet index ranks searches on SQLite only"
+)
+
+SEARCHES = ["detention", "detent", "china", "hong kong", "lawyer release", "arbitrary"]
+
+
+@pytest.fixture
+def collection(seeded):
+    """The seed, and actions that tie on relevance and differ by date, or are long (a
+    length above 127 tokens takes two bytes in FTS5's record of lengths)."""
+    from unactions.records.loader import load_records
+
+    same = "Detention of a lawyer in Hong Kong."
+    load_records(
+        [record(summary=same, date=dt.date(2020, 1, day)) for day in (3, 1, 2, 2)]
+        + [record(summary="Detention. " * 3 + "word " * 300, date=dt.date(2019, 5, 5))]
+        + [record(summary="Detention " + "padding " * 150, date=dt.date(2018, 5, 5))]
+    )
+
+
+def bm25_scores(q: str) -> dict[int, float]:
+    """What FTS5's bm25() gives each public action matching `q`, negated."""
+    query = ActionQuery.from_params({"q": q})
+    public = set(find_actions(query).values_list("pk", flat=True))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT rowid, bm25({FTS_TABLE}) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",
+            [search.searchtext.fts5_query(search.searchtext.terms(q))],
+        )
+        return {pk: -score for pk, score in cursor.fetchall() if pk in public}
+
+
+def index_scores(q: str) -> dict[int, float]:
+    found = indexed_search(ActionQuery.from_params({"q": q}), facets=False)
+    assert found.scores is not None
+    ids = found.matching.nonzero()[0]
+    return {int(pk): float(found.scores[pk]) for pk in ids}
+
+
+def same_scores(q: str) -> bool:
+    expected, got = bm25_scores(q), index_scores(q)
+    assert got.keys() == expected.keys(), q
+    for pk, score in expected.items():
+        assert got[pk] == pytest.approx(score, rel=1e-12), (q, pk)
+    return True
+
+
+@pytest.mark.parametrize("q", SEARCHES)
+def test_the_index_gives_each_match_its_bm25_score(collection, q):
+    assert bm25_scores(q)  # something matches
+    assert same_scores(q)
+
+
+@pytest.mark.parametrize("q", SEARCHES)
+def test_a_search_by_relevance_is_listed_as_sql_lists_it(collection, q):
+    query = ActionQuery.from_params({"q": q})
+    expected = [a.record_id for a in find_actions(query)]
+    listed = listed_actions(query, indexed_search(query))
+    assert isinstance(listed, IndexedActions) and len(listed) == len(expected)
+    assert [a.record_id for a in listed[0 : len(expected)]] == expected
+    assert [a.record_id for a in listed[1:3]] == expected[1:3]
+
+
+def test_ties_are_broken_by_date_then_by_creation(collection):
+    query = ActionQuery.from_params({"q": "detention lawyer hong kong"})
+    listed = listed_actions(query, indexed_search(query))
+    tied = [
+        a for a in listed[0 : len(listed)] if a.summary == "Detention of a lawyer in Hong Kong."
+    ]
+    assert [(a.date.day, a.pk) for a in tied] == sorted(
+        [(a.date.day, a.pk) for a in tied], key=lambda key: (-key[0], key[1])
+    )
+    assert len(tied) == 4
+
+
+def test_scores_follow_an_edit_of_the_text_alone(collection):
+    assert same_scores("detention")
+    action = Action.objects.get(summary__startswith="Detention of a lawyer", date__day=3)
+    action.summary = "Detention, detention and detention again, of a lawyer in Hong Kong."
+    action.save()
+    search.refresh([action.pk])
+    assert same_scores("detention")
+
+
+def test_a_new_action_is_ranked_at_once(collection):
+    assert same_scores("detention")
+    created = create_action(summary="Detention detention detention.", date=dt.date(2010, 1, 1))
+    assert same_scores("detention")
+    query = ActionQuery.from_params({"q": "detention"})
+    assert listed_actions(query, indexed_search(query))[0].pk == created.pk
+
+
+@pytest.mark.parametrize("q", ["维权", "self_immolation"])
+def test_searches_the_index_cannot_rank_are_ranked_in_sql(collection, q):
+    create_action(summary="维权律师 self_immolation")
+    query = ActionQuery.from_params({"q": q})
+    indexed = indexed_search(query)
+    assert indexed.scores is None
+    listed = listed_actions(query, indexed)
+    assert not isinstance(listed, IndexedActions)
+    assert [a.pk for a in listed] == [a.pk for a in find_actions(query)] != []
+
+
+def test_the_api_pages_through_a_search_by_relevance_as_sql_does(collection, client):
+    query = ActionQuery.from_params({"q": "detention"})
+    expected = [a.record_id for a in find_actions(query)]
+    url, seen = "/api/v1/actions?q=detention&limit=4", []
+    while url and len(seen) <= len(expected):
+        data = client.get(url).json()
+        seen += [action["id"] for action in data["actions"]]
+        url = data["next"]
+    assert seen == expected and len(seen) > 8
