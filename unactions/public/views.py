@@ -173,17 +173,18 @@ def statistics_page(request):
         filter_actions(query)  # refuses what it cannot filter by (a year that is no year)
     except QueryError as error:
         return _bad_query(request, error)
-    yearly = stats.by_period_and_body(query)
-    monthly = stats.by_period_and_body(query, monthly=True)
-    tops = {key: stats.top(query, key) for key in ("type", "issue", "mechanism", "defender")}
-    replies = stats.reply_rate_by_year(query)
-    governments = stats.replies_by_government(query)
+    indexed = stats.indexed_figures(query)
+    yearly = stats.by_period_and_body(query, indexed=indexed)
+    monthly = stats.by_period_and_body(query, monthly=True, indexed=indexed)
+    tops = {key: stats.top(query, key, indexed=indexed) for key in stats.TOPS}
+    replies = stats.reply_rate_by_year(query, indexed)
+    governments = stats.replies_by_government(query, indexed)
     return render(
         request,
         "public/statistics.html",
         {
             "query": query,
-            "total": stats.total(query),
+            "total": stats.total(query, indexed),
             "yearly": yearly,
             "yearly_chart": charts.stacked_columns(
                 yearly.categories, yearly.groups, yearly.values, _("Actions per year, by body")

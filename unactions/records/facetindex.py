@@ -50,6 +50,8 @@ PATCH_LIMIT = 20_000
 
 # SQLite's julianday() of a date, less this, is Python's date.toordinal().
 _ORDINAL = 1721424.5
+# The ordinal of NumPy's first day (datetime64[D] zero).
+_EPOCH = dt.date(1970, 1, 1).toordinal()
 
 
 def _code(column: str, values: list[str]) -> str:
@@ -131,6 +133,18 @@ class Counts:
         return ids[order[start:stop]].tolist()
 
 
+@dataclass
+class Figures:
+    """What the statistics page shows, counted by the index for a query."""
+
+    total: int
+    periods: dict[tuple[int, int, str], int]  # (year, month, body) -> actions
+    tops: dict[str, dict]  # facet -> counts by value (column facets) or by id
+    replies: dict[int, tuple[int, int]]  # year -> communications, answered
+    # government id -> communications, answered, and days taken -> how many replies
+    governments: dict[int, tuple[int, int, dict[int, int]]]
+
+
 class FacetIndex:
     def __init__(self):
         self.seen = 0  # the last change applied (`ActionChange.seq`) ...
@@ -173,6 +187,7 @@ class FacetIndex:
         known = wanted[wanted < self.size]
         self.columns["published"][known] = False
         self.columns["responded"][known] = False
+        self.columns["replied"][known] = 0
         self.columns["length"][known] = 0
         chunks = [ids[start : start + 500] for start in range(0, len(ids), 500)]
         for chunk in chunks:
@@ -199,6 +214,7 @@ class FacetIndex:
             "year": np.zeros(size, dtype=np.int16),
             "mechanism": np.zeros(size, dtype=np.int32),
             "responded": np.zeros(size, dtype=bool),
+            "replied": np.zeros(size, dtype=np.int32),  # the response's date; 0: none
             "response": np.zeros(size, dtype=np.int8),
             "cell": np.zeros(size, dtype=np.int32),
             "length": np.zeros(size, dtype=np.int32),  # in tokens, as FTS5 counts them
@@ -214,8 +230,15 @@ class FacetIndex:
                 self.columns[name][ids] = rows[:, index]
         indexed, lengths = ranking.document_lengths(cursor, only)
         self.columns["length"][indexed[indexed < self.size]] = lengths[indexed < self.size]
-        responded = _integers(cursor, ["action_id"], "records_response", "action_id", only)
-        self.columns["responded"][responded[:, 0]] = True
+        responses = _integers(
+            cursor,
+            ["action_id", f"COALESCE(CAST(julianday(date) - {_ORDINAL} AS INTEGER), 0)"],
+            "records_response",
+            "action_id",
+            only,
+        )
+        self.columns["responded"][responses[:, 0]] = True
+        self.columns["replied"][responses[:, 0]] = responses[:, 1]
         # The response facet's code: received, none (a communication) or not applicable.
         communication = np.isin(
             self.columns["type"][ids], [TYPES.index(t) for t in COMMUNICATION_TYPES]
@@ -266,10 +289,10 @@ class FacetIndex:
 
     # Counting
 
-    def count(self, query, today: dt.date, facets: bool = True) -> Counts:
+    def count(self, query, today: dt.date, facets: bool = True, rank: bool = True) -> Counts:
         """The public actions matching `query` (an ActionQuery), and with `facets` the
-        counts of every facet's values; for a search by relevance, their scores when
-        the index can rank them (see records/ranking.py)."""
+        counts of every facet's values; for a search by relevance (and `rank`), their
+        scores when the index can rank them (see records/ranking.py)."""
         from .query import FACETS
 
         c = self.columns
@@ -280,7 +303,7 @@ class FacetIndex:
             base &= c["date"] <= query.date_to.toordinal()
         scores = None
         if query.q:
-            found, scores = self._found(query.q, query.effective_sort == "relevance")
+            found, scores = self._found(query.q, rank and query.effective_sort == "relevance")
             base &= found
         filters = {key: self._filter(key, values) for key, values in query.selected.items()}
         matching = base.copy()
@@ -308,6 +331,67 @@ class FacetIndex:
             else:
                 counts[facet.key] = self._column_counts(facet.key, self._cell_counts(mask))
         return Counts(counts, distinct, matching, c["date"], scores)
+
+    def figures(self, query, today: dt.date, tops: dict[str, int | None]) -> Figures:
+        """What the statistics page shows of the public actions matching `query`, with
+        the counts of the facets in `tops` (term facets: of their `tops[key]` most
+        frequent values, ties included)."""
+        matching = self.count(query, today, facets=False, rank=False).matching
+        by_cell = self._cell_counts(matching)
+        counted = {
+            key: self._term_counts(key, matching, limit, [])[0]
+            if key in self.links
+            else self._column_counts(key, by_cell)
+            for key, limit in tops.items()
+        }
+        codes = [TYPES.index(t) for t in COMMUNICATION_TYPES]
+        sent = matching & np.isin(self.columns["type"], codes)
+        return Figures(
+            int(np.count_nonzero(matching)),
+            self._periods(np.flatnonzero(matching)),
+            counted,
+            self._replies_by_year(sent),
+            self._replies_by_government(sent),
+        )
+
+    def _periods(self, ids: np.ndarray) -> dict[tuple[int, int, str], int]:
+        """How many of these actions by year, month and body."""
+        c = self.columns
+        months = (c["date"][ids] - _EPOCH).astype("datetime64[D]").astype("datetime64[M]")
+        period = (c["year"][ids].astype(np.int64) * 100 + months.astype(np.int64) % 12 + 1) * 16
+        found, n = np.unique(period + c["body"][ids] + 1, return_counts=True)
+        return {
+            (key // 1600, key // 16 % 100, BODIES[key % 16 - 1]): count
+            for key, count in zip(found.tolist(), n.tolist(), strict=True)
+            if key % 16  # a body out of the choices
+        }
+
+    def _replies_by_year(self, sent: np.ndarray) -> dict[int, tuple[int, int]]:
+        """Of these communications, how many were sent and answered, by year."""
+        years = self.columns["year"][sent].astype(np.int64)
+        total = np.bincount(years)
+        answered = np.bincount(years[self.columns["responded"][sent]], minlength=len(total))
+        return {int(y): (int(total[y]), int(answered[y])) for y in np.flatnonzero(total)}
+
+    def _replies_by_government(self, sent: np.ndarray) -> dict:
+        """Of these communications, by government addressed: how many, how many were
+        answered, and the days each dated reply took (days -> how many)."""
+        c = self.columns
+        actions, governments = self.links["government"]
+        addressed = sent[actions]
+        actions, governments = actions[addressed], governments[addressed].astype(np.int64)
+        dated = c["replied"][actions] > 0
+        days = c["replied"][actions][dated] - c["date"][actions][dated]
+        pairs, n = np.unique(np.stack([governments[dated], days]), axis=1, return_counts=True)
+        taken: dict[int, dict[int, int]] = {}
+        for government, day, count in zip(*pairs.tolist(), n.tolist(), strict=True):
+            taken.setdefault(government, {})[day] = count
+        total = np.bincount(governments)
+        answered = np.bincount(governments[c["responded"][actions]], minlength=len(total))
+        return {
+            int(g): (int(total[g]), int(answered[g]), taken.get(int(g), {}))
+            for g in np.flatnonzero(total)
+        }
 
     def _cell_counts(self, mask: np.ndarray) -> np.ndarray:
         return np.bincount(self.columns["cell"][mask], minlength=len(self.cells))
@@ -415,6 +499,14 @@ def counts(query, facets: bool = True) -> Counts:
     with _lock, _read_transaction(), connection.cursor() as cursor:
         _index.refresh(cursor)
         return _index.count(query, timezone.localdate(), facets)
+
+
+def figures(query, tops: dict[str, int | None]) -> Figures:
+    """What the statistics page shows of the actions matching `query` (`FacetIndex.figures`),
+    from the index brought up to date first."""
+    with _lock, _read_transaction(), connection.cursor() as cursor:
+        _index.refresh(cursor)
+        return _index.figures(query, timezone.localdate(), tops)
 
 
 @contextmanager

@@ -2,12 +2,14 @@
 
 Each figure is read from the tallies (records/tallies.py) when the query allows it (no
 search, dates or term facet), plus a live count of the few actions whose embargo has
-lapsed; otherwise it is counted over the matching actions.
+lapsed. Otherwise, on SQLite, the facet index (records/facetindex.py) counts them all
+at once (`indexed_figures`, passed to each function as `indexed`); on PostgreSQL each is
+counted over the matching actions.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, Sum
@@ -15,7 +17,7 @@ from django.db.models.functions import ExtractMonth
 
 from unactions.formats.record import COMMUNICATION_TYPES
 
-from . import followup, models
+from . import facetindex, followup, models
 from . import query as q
 from .models import Body
 
@@ -32,6 +34,19 @@ class Series:
         return sum(self.values[category].values())
 
 
+# The facets whose most frequent values the statistics page shows, and how many.
+TOPS = ("type", "issue", "mechanism", "defender")
+TOP = 10
+
+
+def indexed_figures(query: q.ActionQuery) -> facetindex.Figures | None:
+    """The figures of a query that the tallies cannot count, from the facet index on
+    SQLite, counted once for the whole page; None otherwise."""
+    if q.can_tally(query) or not facetindex.available():
+        return None
+    return facetindex.figures(query, dict.fromkeys(TOPS, TOP))
+
+
 def _grouped(query: q.ActionQuery, fields: list[str], **live_fields) -> dict[tuple, int]:
     """Public actions matching `query`, counted by `fields`."""
     counts: dict[tuple, int] = defaultdict(int)
@@ -46,8 +61,14 @@ def _grouped(query: q.ActionQuery, fields: list[str], **live_fields) -> dict[tup
     return {key: n for key, n in counts.items() if n}
 
 
-def by_period_and_body(query: q.ActionQuery, *, monthly: bool = False) -> Series:
-    if monthly:
+def by_period_and_body(
+    query: q.ActionQuery, *, monthly: bool = False, indexed: facetindex.Figures | None = None
+) -> Series:
+    if indexed is not None:
+        counts = defaultdict(int)
+        for (year, month, body), n in indexed.periods.items():
+            counts[(year, month, body) if monthly else (year, body)] += n
+    elif monthly:
         counts = _grouped(query, ["year", "month", "body"], month=ExtractMonth("date"))
     else:
         counts = _grouped(query, ["year", "body"])
@@ -60,11 +81,20 @@ def by_period_and_body(query: q.ActionQuery, *, monthly: bool = False) -> Series
     return Series(sorted(values), groups, dict(values))
 
 
-def top(query: q.ActionQuery, facet_key: str, limit: int | None = 10) -> list[tuple[str, str, int]]:
-    """(value, label, count) of one facet over the matching actions, most frequent first."""
+def top(
+    query: q.ActionQuery,
+    facet_key: str,
+    limit: int | None = TOP,
+    indexed: facetindex.Figures | None = None,
+) -> list[tuple[str, str, int]]:
+    """(value, label, count) of one facet over the matching actions, most frequent first
+    (from `indexed`, `TOP` at most)."""
     facet = q.FACETS_BY_KEY[facet_key]
     rows = None
-    if q.can_tally(query) and not query.values(facet_key):
+    if indexed is not None:
+        # Of a term facet, the index counted the most frequent values (ties included).
+        rows = facet.labelled(indexed.tops[facet_key])
+    elif q.can_tally(query) and not query.values(facet_key):
         lapsed = q.lapsed_embargoes()
         if lapsed.exists():
             rows = facet.tallied(query)
@@ -78,7 +108,9 @@ def top(query: q.ActionQuery, facet_key: str, limit: int | None = 10) -> list[tu
     return [(value, str(label), n) for value, label, n in rows[:limit]]
 
 
-def total(query: q.ActionQuery) -> int:
+def total(query: q.ActionQuery, indexed: facetindex.Figures | None = None) -> int:
+    if indexed is not None:
+        return indexed.total
     counted = q.count_actions(query)
     return q.filter_actions(query).count() if counted is None else counted
 
@@ -94,7 +126,11 @@ class ReplyRate:
         return self.answered / self.communications if self.communications else 0.0
 
 
-def reply_rate_by_year(query: q.ActionQuery) -> list[ReplyRate]:
+def reply_rate_by_year(
+    query: q.ActionQuery, indexed: facetindex.Figures | None = None
+) -> list[ReplyRate]:
+    if indexed is not None:
+        return [ReplyRate(year, *indexed.replies[year]) for year in sorted(indexed.replies)]
     sent = Q(action_type__in=COMMUNICATION_TYPES)
     counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     live = q.filter_actions(query)
@@ -121,8 +157,18 @@ def reply_rate_by_year(query: q.ActionQuery) -> list[ReplyRate]:
     return [ReplyRate(year, *counts[year]) for year in sorted(counts) if counts[year][0]]
 
 
-def replies_by_government(query: q.ActionQuery) -> list[followup.GovernmentReplies]:
+def replies_by_government(
+    query: q.ActionQuery, indexed: facetindex.Figures | None = None
+) -> list[followup.GovernmentReplies]:
     """Per government addressed: communications, answered, median days to reply."""
+    if indexed is not None:
+        names = models.Government.objects.filter(pk__in=indexed.governments)
+        figures: dict[str, followup.ReplyFigures] = {}
+        for pk, name in names.values_list("pk", "name"):
+            sent, answered, days = indexed.governments[pk]
+            more = followup.ReplyFigures(sent, answered, Counter(days))
+            figures.setdefault(name, followup.ReplyFigures()).add(more)
+        return followup.government_replies(figures)
     if not q.can_tally(query) or set(query.selected) - {"body", "type"}:
         return followup.replies_by_government(q.filter_actions(query))
     wanted = {"action_type__in": [t for t in COMMUNICATION_TYPES if t in query.values("type")]}
