@@ -24,13 +24,25 @@ pytestmark = pytest.mark.skipif(
     connection.vendor != "sqlite", reason="the facet index ranks searches on SQLite only"
 )
 
-SEARCHES = ["detention", "detent", "china", "hong kong", "lawyer release", "arbitrary"]
+SEARCHES = [
+    "detention",
+    "detent",
+    "china",
+    "hong kong",
+    "lawyer release",
+    "arbitrary",
+    "维权",  # a phrase of two characters
+    "律",
+    "哈哈",  # overlapping occurrences in 哈哈哈
+    "维权 detention",
+]
 
 
 @pytest.fixture
 def collection(seeded):
-    """The seed, and actions that tie on relevance and differ by date, or are long (a
-    length above 127 tokens takes two bytes in FTS5's record of lengths)."""
+    """The seed, and actions that tie on relevance and differ by date, are long (a
+    length above 127 tokens takes two bytes in FTS5's record of lengths), or in
+    Chinese."""
     from unactions.records.loader import load_records
 
     same = "Detention of a lawyer in Hong Kong."
@@ -38,6 +50,11 @@ def collection(seeded):
         [record(summary=same, date=dt.date(2020, 1, day)) for day in (3, 1, 2, 2)]
         + [record(summary="Detention. " * 3 + "word " * 300, date=dt.date(2019, 5, 5))]
         + [record(summary="Detention " + "padding " * 150, date=dt.date(2018, 5, 5))]
+        + [
+            record(summary="维权律师被拘留 (detention)。", date=dt.date(2020, 6, 1)),
+            record(summary="律师维权，维权人士。", date=dt.date(2020, 6, 2)),
+            record(summary="权维 律 哈哈哈", date=dt.date(2020, 6, 3)),
+        ]
     )
 
 
@@ -113,9 +130,9 @@ def test_a_new_action_is_ranked_at_once(collection):
     assert listed_actions(query, indexed_search(query))[0].pk == created.pk
 
 
-@pytest.mark.parametrize("q", ["维权", "self_immolation"])
+@pytest.mark.parametrize("q", ["ア・イ", "self_immolation"])
 def test_searches_the_index_cannot_rank_are_ranked_in_sql(collection, q):
-    create_action(summary="维权律师 self_immolation")
+    create_action(summary="ア・イ self_immolation")
     query = ActionQuery.from_params({"q": q})
     indexed = indexed_search(query)
     assert indexed.scores is None

@@ -12,8 +12,10 @@ come from what FTS5 itself stores, read in bulk:
 
 The formula and constants are FTS5's (`fts5Bm25Function` in SQLite's fts5_aux.c), so an
 action gets the score bm25() gives it (negated: higher is better), in the same order.
-Only searches whose every word is plain ASCII letters and digits are ranked here: FTS5
-reads those the way they are written, one word a token, and looks each up as a prefix.
+Only searches whose terms FTS5 reads the way they are written are ranked here: words of
+plain ASCII letters and digits, each one token looked up as a prefix, and runs of
+Chinese (or Japanese) letters, phrases of one-character tokens (see
+formats/searchtext.py), found where each character follows the one before.
 """
 
 from __future__ import annotations
@@ -32,20 +34,23 @@ _VOCABULARY = "temp.records_action_search_instance"
 
 def rankable(terms: list[Term]) -> bool:
     """Whether `bm25` ranks a search for these terms as FTS5 would."""
-    return bool(terms) and all(not t.cjk and t.text.isascii() and t.text.isalnum() for t in terms)
+    return bool(terms) and all(
+        t.text.isalpha() if t.cjk else t.text.isascii() and t.text.isalnum() for t in terms
+    )
 
 
 def bm25(cursor, terms: list[Term], lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The actions containing every term (as a prefix), as a mask by action id, and
-    their bm25 scores, higher for better matches. `lengths` holds each action's length
-    in tokens by id; an action with a larger id is left out."""
+    """The actions containing every term (a word as a prefix, Chinese as a phrase), as a
+    mask by action id, and their bm25 scores, higher for better matches. `lengths` holds
+    each action's length in tokens by id; an action with a larger id is left out."""
     size = len(lengths)
     rows, tokens = _averages(cursor)
     average_length = tokens / rows
     matching = np.ones(size, dtype=bool)
     frequencies = []
     for term in terms:
-        frequency = np.bincount(_occurrences(cursor, term.text, size), minlength=size)
+        found = _phrases(cursor, term.characters) if term.cjk else _prefixed(cursor, term.text)
+        frequency = np.bincount(found[found < size], minlength=size)
         matching &= frequency > 0
         frequencies.append(frequency)
     ids = np.flatnonzero(matching)
@@ -107,18 +112,31 @@ def _averages(cursor) -> tuple[int, int]:
     return max(rows, 1), tokens
 
 
-def _occurrences(cursor, prefix: str, size: int) -> np.ndarray:
-    """The id of the action of each occurrence of a token starting with `prefix`,
-    below `size`."""
+def _prefixed(cursor, prefix: str) -> np.ndarray:
+    """The action of each occurrence of a token starting with `prefix`."""
+    # Such a token sorts between the prefix and the prefix followed by the highest
+    # character (FTS5 compares the bytes of UTF-8).
+    return _instances(cursor, "term >= %s AND term < %s", [prefix, prefix + "\U0010ffff"])
+
+
+def _phrases(cursor, tokens: list[str]) -> np.ndarray:
+    """The action of each occurrence of these tokens one after the other."""
+    starts = None  # action and position of where each occurrence would start
+    for place, token in enumerate(tokens):
+        found = _instances(cursor, "term = %s", [token], '"offset"').reshape(-1, 2)
+        found = found[found[:, 1] >= place]
+        keys = (found[:, 0] << 32) | (found[:, 1] - place)
+        starts = keys if starts is None else np.intersect1d(starts, keys, assume_unique=True)
+    return starts >> 32
+
+
+def _instances(cursor, where: str, params: list, *more: str) -> np.ndarray:
+    """The action (and the `more` columns) of each row of FTS5's table of instances
+    that meets `where`, as one flat array."""
     cursor.execute(
         f"CREATE VIRTUAL TABLE IF NOT EXISTS {_VOCABULARY} "
         f"USING fts5vocab(main, {FTS_TABLE}, instance)"
     )
-    # A token with the prefix sorts between it and the prefix followed by the highest
-    # character (FTS5 compares the bytes of UTF-8).
-    cursor.execute(
-        f"SELECT group_concat(doc) FROM {_VOCABULARY} WHERE term >= %s AND term < %s",
-        [prefix, prefix + "\U0010ffff"],
-    )
-    found = np.fromstring(cursor.fetchone()[0] or "", dtype=np.int64, sep=",")
-    return found[found < size]
+    row = " || ',' || ".join(["doc", *more])
+    cursor.execute(f"SELECT group_concat({row}) FROM {_VOCABULARY} WHERE {where}", params)
+    return np.fromstring(cursor.fetchone()[0] or "", dtype=np.int64, sep=",")
