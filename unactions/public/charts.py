@@ -87,28 +87,23 @@ def stacked_columns(
         ),
     ]
     label_every = max(1, round(len(categories) / 12))
+    # A monthly chart over years has thousands of rectangles: their text is escaped once
+    # per category and group rather than through format_html for each.
+    labels = [escape(label) for _, label in groups]
     for i, category in enumerate(categories):
         x = left + i * step + (step - column) / 2
         y = top_margin + plot_height
-        for g, (key, label) in enumerate(groups):
+        named = escape(category)
+        for g, (key, _) in enumerate(groups):
             n = values[category].get(key, 0)
             if not n:
                 continue
             h = plot_height * n / peak
             y -= h
             parts.append(
-                format_html(
-                    '<rect x="{}" y="{}" width="{}" height="{}" fill="{}">'
-                    "<title>{}, {}: {}</title></rect>",
-                    _n(x),
-                    _n(y),
-                    _n(column),
-                    _n(h),
-                    PALETTE[g % len(PALETTE)],
-                    category,
-                    label,
-                    n,
-                )
+                f'<rect x="{_n(x)}" y="{_n(y)}" width="{_n(column)}" height="{_n(h)}" '
+                f'fill="{PALETTE[g % len(PALETTE)]}"><title>{named}, {labels[g]}: {int(n)}</title>'
+                "</rect>"
             )
         if i % label_every == 0:
             parts.append(

@@ -357,13 +357,16 @@ class FacetIndex:
     def _periods(self, ids: np.ndarray) -> dict[tuple[int, int, str], int]:
         """How many of these actions by year, month and body."""
         c = self.columns
-        months = (c["date"][ids] - _EPOCH).astype("datetime64[D]").astype("datetime64[M]")
-        period = (c["year"][ids].astype(np.int64) * 100 + months.astype(np.int64) % 12 + 1) * 16
-        found, n = np.unique(period + c["body"][ids] + 1, return_counts=True)
+        years = c["year"][ids].astype(np.int64)
+        first = int(years.min(initial=0))
+        days = (c["date"][ids] - _EPOCH).astype("datetime64[D]")
+        months = days.astype("datetime64[M]").astype(np.int64) % 12
+        # Counted by one small number each: year (from the first), month, body code + 1.
+        counts = np.bincount(((years - first) * 12 + months) * 16 + c["body"][ids] + 1)
         return {
-            (key // 1600, key // 16 % 100, BODIES[key % 16 - 1]): count
-            for key, count in zip(found.tolist(), n.tolist(), strict=True)
-            if key % 16  # a body out of the choices
+            (first + key // 192, key // 16 % 12 + 1, BODIES[key % 16 - 1]): int(counts[key])
+            for key in np.flatnonzero(counts).tolist()
+            if key % 16  # not a body out of the choices
         }
 
     def _replies_by_year(self, sent: np.ndarray) -> dict[int, tuple[int, int]]:
@@ -382,10 +385,11 @@ class FacetIndex:
         actions, governments = actions[addressed], governments[addressed].astype(np.int64)
         dated = c["replied"][actions] > 0
         days = c["replied"][actions][dated] - c["date"][actions][dated]
-        pairs, n = np.unique(np.stack([governments[dated], days]), axis=1, return_counts=True)
+        # Counted by one number each: the government's id, and the days (from -2**31).
+        pairs, n = np.unique((governments[dated] << 32) + days + 2**31, return_counts=True)
         taken: dict[int, dict[int, int]] = {}
-        for government, day, count in zip(*pairs.tolist(), n.tolist(), strict=True):
-            taken.setdefault(government, {})[day] = count
+        for pair, count in zip(pairs.tolist(), n.tolist(), strict=True):
+            taken.setdefault(pair >> 32, {})[(pair & 0xFFFFFFFF) - 2**31] = count
         total = np.bincount(governments)
         answered = np.bincount(governments[c["responded"][actions]], minlength=len(total))
         return {
