@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core.signals import request_finished
 from django.db import connections
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +13,7 @@ class RecordsConfig(AppConfig):
         post_migrate.connect(install_search_index, sender=self)
         post_migrate.connect(install_tallies, sender=self)
         post_migrate.connect(install_roles, sender=self)
+        request_finished.connect(trim_heap)
 
 
 def install_search_index(sender, using, **kwargs):
@@ -30,3 +32,10 @@ def install_roles(sender, using, **kwargs):
     from .roles import ensure_roles
 
     ensure_roles(using)
+
+
+def trim_heap(sender, **kwargs):
+    """After each request, give back the memory its searches took for a while."""
+    from .facetindex import trim_heap
+
+    trim_heap()

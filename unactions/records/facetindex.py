@@ -458,12 +458,23 @@ class FacetIndex:
 
 def _release_memory(cursor) -> None:
     """Give back what reading every row took and no longer needs: the connection's page
-    cache, and on glibc the freed heap (its rows, as read, outsize the arrays kept)."""
+    cache, and the freed heap (its rows, as read, outsize the arrays kept)."""
     cursor.execute("PRAGMA shrink_memory")
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):
-        pass  # not glibc: its allocator decides
+    trim_heap()
+
+
+def trim_heap(**signal) -> None:
+    """On glibc, give the freed heap back to the system: the temporary arrays and strings
+    of a search (tens of MB at a million actions) would otherwise stay with the process.
+    Called after each request (records/apps.py), and after reading the whole index."""
+    if _malloc_trim is not None:
+        _malloc_trim(0)
+
+
+try:
+    _malloc_trim = ctypes.CDLL("libc.so.6").malloc_trim
+except (OSError, AttributeError):
+    _malloc_trim = None  # not glibc: its allocator decides
 
 
 def _integers(cursor, columns, table: str, key: str = "", only=None, match=None) -> np.ndarray:
