@@ -99,6 +99,7 @@ def test_a_search_by_relevance_is_listed_as_sql_lists_it(collection, q):
     assert isinstance(listed, IndexedActions) and len(listed) == len(expected)
     assert [a.record_id for a in listed[0 : len(expected)]] == expected
     assert [a.record_id for a in listed[1:3]] == expected[1:3]
+    assert listed[0:0] == [] and listed[len(expected) - 1].record_id == expected[-1]
 
 
 def test_ties_are_broken_by_date_then_by_creation(collection):

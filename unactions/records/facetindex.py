@@ -123,6 +123,8 @@ class Counts:
         return ids[keys_at[start:stop]].tolist()
 
     def _best(self, ids: np.ndarray, start: int, stop: int) -> list[int]:
+        if stop <= start:
+            return []
         scores = self.scores[ids]
         if stop < len(ids):
             # The `stop` best, and those tied with the last of them.
