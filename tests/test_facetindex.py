@@ -4,6 +4,8 @@ search's facets, and the figures of the statistics page."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 
 import pytest
 import time_machine
@@ -249,3 +251,31 @@ def test_a_search_with_a_year_that_is_not_one_is_refused(seeded, client, url, st
     assert response.status_code == status
     if status == 400:
         assert b"is not a year" in response.content
+
+
+@sqlite_only
+@pytest.mark.django_db(transaction=True)
+def test_a_server_process_reads_the_index_before_its_first_search(monkeypatch, seed_records):
+    from unactions.records.loader import load_records
+
+    load_records(seed_records)
+    fresh = facetindex.FacetIndex()
+    monkeypatch.setattr(facetindex, "_index", fresh)
+    facetindex.warm_up().join(timeout=60)
+    assert fresh.size > len(seed_records) and fresh.seen > 0
+    assert agree()
+
+
+def test_a_fork_waits_for_the_index_to_be_read(monkeypatch):
+    steps = []
+
+    def read():
+        time.sleep(0.2)
+        steps.append("read")
+
+    reading = threading.Thread(target=read)
+    monkeypatch.setattr(facetindex, "_reading", reading)
+    reading.start()
+    facetindex._finish_reading()  # what os.fork() calls first
+    steps.append("forked")
+    assert steps == ["read", "forked"]

@@ -14,19 +14,22 @@ or indexed text change (`ActionChange`), in the same transaction as the change; 
 load logs one
 entry that stands for everything. Before it counts, the index reads the entries it has
 not seen and re-reads those actions (or everything), in the same read transaction as
-the search itself. A process keeps one index, built on its first search.
+the search itself. A process keeps one index: a server process reads it in the
+background as it starts (`warm_up`, from unactions/wsgi.py), or else on its first search.
 """
 
 from __future__ import annotations
 
 import ctypes
 import datetime as dt
+import logging
+import os
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from unactions.formats import searchtext
@@ -502,6 +505,43 @@ def _narrow(ids: np.ndarray) -> np.ndarray:
 
 _index = FacetIndex()
 _lock = threading.Lock()
+_reading: threading.Thread | None = None  # reading the index in advance
+logger = logging.getLogger(__name__)
+
+
+def warm_up() -> threading.Thread | None:
+    """Read the index now, in a thread of its own, so that a server process's first
+    search does not wait for it (seconds at a million actions); None when the database
+    has no index."""
+    global _reading
+    if not available():
+        return None
+    _reading = threading.Thread(target=_read_now, name="facet-index", daemon=True)
+    _reading.start()
+    return _reading
+
+
+def _read_now() -> None:
+    try:
+        with _lock, _read_transaction(), connection.cursor() as cursor:
+            _index.refresh(cursor)
+    except DatabaseError:
+        # A database not migrated yet, say: the first search reads it and says why not.
+        logger.warning("The facet index could not be read in advance.", exc_info=True)
+    finally:
+        connection.close()
+
+
+def _finish_reading() -> None:
+    """Before the process forks, let the reading end: a child forked while a thread is
+    inside SQLite can wait forever on one of SQLite's locks (gunicorn's `--preload`
+    forks its workers from the process that loaded the application). The children then
+    share the index read, until either changes it."""
+    if _reading is not None:
+        _reading.join()
+
+
+os.register_at_fork(before=_finish_reading)
 
 
 def available() -> bool:
