@@ -105,9 +105,9 @@ class Counts:
         after: tuple[dt.date, int] | None = None,
     ) -> list[int]:
         """The ids of the matching actions from `start` to `stop` in the list's order:
-        best match (with `scores`), newest or oldest first, then newest, then by id;
-        in date order only those after the action with this date and id, when `after`
-        is given (the API's cursors)."""
+        by relevance (best first, then newest), newest first or oldest first, and then
+        by id; in date order, only those after the action with this date and id when
+        `after` is given (the API's cursors)."""
         ids = np.flatnonzero(self.matching)
         if sort == "relevance":
             return self._best(ids, start, stop)
@@ -363,7 +363,7 @@ class FacetIndex:
         """How many of these actions by year, month and body."""
         c = self.columns
         years = c["year"][ids].astype(np.int64)
-        first = int(years.min(initial=0))
+        first = int(years.min()) if len(years) else 0
         days = (c["date"][ids] - _EPOCH).astype("datetime64[D]")
         months = days.astype("datetime64[M]").astype(np.int64) % 12
         # Counted by one small number each: year (from the first), month, body code + 1.
@@ -468,7 +468,7 @@ def _release_memory(cursor) -> None:
     trim_heap()
 
 
-def trim_heap(**signal) -> None:
+def trim_heap() -> None:
     """On glibc, give the freed heap back to the system: the temporary arrays and strings
     of a search (tens of MB at a million actions) would otherwise stay with the process.
     Called after each request (records/apps.py), and after reading the whole index."""
