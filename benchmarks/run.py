@@ -4,10 +4,10 @@
 
 For each size N it generates N synthetic actions (benchmarks/synthetic.py), imports them
 into a new SQLite database and measures records per second; serves that database with
-gunicorn (production settings) and measures, over HTTP, the p50 and p95 latency of the
-first page of the list, a full-text search with its facet counts, two facets combined,
-a defender's page and the statistics page (of everything and of a search), and the
-serving process's memory; times a
+gunicorn (production settings), waits until it has started, and measures, over HTTP, the
+p50 and p95 latency of the first page of the list, a full-text search with its facet
+counts, two facets combined, a defender's page and the statistics page (of everything and
+of a search), and the serving processes' memory (at rest and at its highest); times a
 static export (for N up to 2,000). It loads the same actions into a SQLite file served
 by Datasette and sends it the equivalent queries (`_search`, `_facet`, column filters,
 with its time limits raised so that it answers in full), checks that both return the same
@@ -25,6 +25,7 @@ import sqlite3
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -72,18 +73,63 @@ def latencies(url: str, runs: int) -> tuple[float, float]:
     return statistics.median(times), times[min(len(times) - 1, int(0.95 * len(times)))]
 
 
-def rss_mb(pid: int) -> float:
-    """Resident memory of a process and its children (gunicorn's workers), in MB."""
-    pids = [pid]
+def _family(pid: int) -> list[int]:
+    """A process and its children (gunicorn's workers)."""
     children = Path(f"/proc/{pid}/task/{pid}/children")
-    if children.exists():
-        pids += [int(p) for p in children.read_text().split()]
+    return [pid] + ([int(p) for p in children.read_text().split()] if children.exists() else [])
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process and its children, in MB."""
     total = 0
-    for p in pids:
-        for line in Path(f"/proc/{p}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                total += int(line.split()[1])
+    for p in _family(pid):
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except FileNotFoundError:
+            pass  # a worker that just ended
     return total / 1024
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time used so far by a process and its children."""
+    ticks = 0
+    for p in _family(pid):
+        fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def wait_idle(pid: int, timeout: float = 300) -> float:
+    """Wait until a server has finished starting (each worker reads its facet index in
+    the background as it starts): until it uses almost no CPU for half a second.
+    Returns the seconds waited."""
+    start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        before = cpu_seconds(pid)
+        time.sleep(0.5)
+        if cpu_seconds(pid) - before < 0.05:
+            break
+    return time.monotonic() - start
+
+
+class PeakMemory(threading.Thread):
+    """The highest resident memory of a server while it answers (sampled every 0.1 s)."""
+
+    def __init__(self, pid: int):
+        super().__init__(daemon=True)
+        self.pid, self.peak, self.running = pid, 0.0, True
+
+    def run(self):
+        while self.running:
+            self.peak = max(self.peak, rss_mb(self.pid))
+            time.sleep(0.1)
+
+    def stop(self) -> float:
+        self.running = False
+        self.join()
+        return self.peak
 
 
 def environment(db: Path) -> dict[str, str]:
@@ -282,6 +328,9 @@ def run_size(n: int, runs: int, workdir: Path) -> list[dict]:
     try:
         wait_for(base + "/api/v1/")
         wait_for(their_base + "/bench.json")
+        started = wait_idle(ours.pid)
+        peak = PeakMemory(ours.pid)
+        peak.start()
         for name, page, params, their_params in queries:
             p50, p95 = latencies(base + page, runs)
             t50, t95 = latencies(their_base + "/bench/actions?" + urlencode(their_params), runs)
@@ -296,12 +345,15 @@ def run_size(n: int, runs: int, workdir: Path) -> list[dict]:
                     "rows": "same" if ours_n == their_n else f"DIFFER: {ours_n} vs {their_n}",
                 }
             )
-        rows.append(
+        highest = peak.stop()
+        time.sleep(1)  # each worker gives back its request's memory as the request ends
+        rows += [
+            {"measure": "server start, until idle (s)", "ours": f"{started:.1f}"},
             {
-                "measure": "serving memory (MB, master + 2 workers)",
-                "ours": f"{rss_mb(ours.pid):.0f}",
-            }
-        )
+                "measure": "serving memory (MB, master + 2 workers): idle, peak",
+                "ours": f"{rss_mb(ours.pid):.0f}, {highest:.0f}",
+            },
+        ]
     finally:
         ours.terminate()
         theirs.terminate()

@@ -50,7 +50,11 @@ def bm25(cursor, terms: list[Term], lengths: np.ndarray) -> tuple[np.ndarray, np
     frequencies = []
     for term in terms:
         found = _phrases(cursor, term.characters) if term.cjk else _prefixed(cursor, term.text)
-        frequency = np.bincount(found[found < size], minlength=size)
+        if len(found) and found.max() >= size:
+            found = found[found < size]
+        # Counts fit in 32 bits: half the memory of bincount's own (a million actions).
+        frequency = np.bincount(found, minlength=size).astype(np.int32)
+        del found
         matching &= frequency > 0
         frequencies.append(frequency)
     ids = np.flatnonzero(matching)
