@@ -144,9 +144,11 @@ class ActionQuerySet(models.QuerySet):
     def published(self, today: dt.date | None = None) -> ActionQuerySet:
         """What the public may see: published, and past any embargo."""
         today = today or timezone.localdate()
-        return self.filter(status=Status.PUBLISHED).filter(
-            models.Q(embargo_until__isnull=True) | models.Q(embargo_until__lte=today)
-        )
+        # "Not embargoed past today" rather than "no embargo or one before today": SQLite
+        # would read nearly every action through the embargo index (where almost all are
+        # empty) for a query of a few rows, instead of following the date index (1.4 s
+        # for the API's newest two at a million actions).
+        return self.filter(status=Status.PUBLISHED).exclude(embargo_until__gt=today)
 
     def with_response_status(self) -> ActionQuerySet:
         """Annotate `response_status`: received, none (an unanswered communication) or
