@@ -523,8 +523,8 @@ def warm_up() -> threading.Thread | None:
 
 def _read_now() -> None:
     try:
-        with _lock, _read_transaction(), connection.cursor() as cursor:
-            _index.refresh(cursor)
+        with _current():
+            pass
     except DatabaseError:
         # A database not migrated yet, say: the first search reads it and says why not.
         logger.warning("The facet index could not be read in advance.", exc_info=True)
@@ -553,17 +553,24 @@ def available() -> bool:
 def counts(query, facets: bool = True) -> Counts:
     """The actions matching `query` and (with `facets`) its facet counts, from the index
     brought up to date first."""
-    with _lock, _read_transaction(), connection.cursor() as cursor:
-        _index.refresh(cursor)
-        return _index.count(query, timezone.localdate(), facets)
+    with _current() as index:
+        return index.count(query, timezone.localdate(), facets)
 
 
 def figures(query, tops: dict[str, int | None]) -> Figures:
     """What the statistics page shows of the actions matching `query` (`FacetIndex.figures`),
     from the index brought up to date first."""
+    with _current() as index:
+        return index.figures(query, timezone.localdate(), tops)
+
+
+@contextmanager
+def _current():
+    """The process's index, brought up to date and used alone, in one read transaction
+    with whatever the caller reads of the database."""
     with _lock, _read_transaction(), connection.cursor() as cursor:
         _index.refresh(cursor)
-        return _index.figures(query, timezone.localdate(), tops)
+        yield _index
 
 
 @contextmanager

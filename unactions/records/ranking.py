@@ -44,6 +44,10 @@ def bm25(cursor, terms: list[Term], lengths: np.ndarray) -> tuple[np.ndarray, np
     mask by action id, and their bm25 scores, higher for better matches. `lengths` holds
     each action's length in tokens by id; an action with a larger id is left out."""
     size = len(lengths)
+    cursor.execute(
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {_VOCABULARY} "
+        f"USING fts5vocab(main, {FTS_TABLE}, instance)"
+    )
     rows, tokens = _averages(cursor)
     average_length = tokens / rows
     matching = np.ones(size, dtype=bool)
@@ -136,11 +140,7 @@ def _phrases(cursor, tokens: list[str]) -> np.ndarray:
 
 def _instances(cursor, where: str, params: list, *more: str) -> np.ndarray:
     """The action (and the `more` columns) of each row of FTS5's table of instances
-    that meets `where`, as one flat array."""
-    cursor.execute(
-        f"CREATE VIRTUAL TABLE IF NOT EXISTS {_VOCABULARY} "
-        f"USING fts5vocab(main, {FTS_TABLE}, instance)"
-    )
+    that meets `where`, as one flat array (`bm25` creates the table)."""
     row = " || ',' || ".join(["doc", *more])
     cursor.execute(f"SELECT group_concat({row}) FROM {_VOCABULARY} WHERE {where}", params)
     return np.fromstring(cursor.fetchone()[0] or "", dtype=np.int64, sep=",")
