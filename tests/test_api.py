@@ -10,6 +10,8 @@ import pytest
 from unactions.api.models import ApiToken
 from unactions.records.models import Action, ActionVersion
 
+from .paging import walk
+
 
 def get(client, url, status=200):
     response = client.get(url)
@@ -41,19 +43,11 @@ class TestReading:
         assert record["response"]["date"] == "2020-12-28"
 
     def test_cursor_pagination_walks_every_action_once(self, client, seeded, seed_records):
-        seen, url = [], "/api/v1/actions?limit=5"
-        while url:
-            data = get(client, url)
-            seen += [a["id"] for a in data["actions"]]
-            url = data["next"]
+        seen, _ = walk(client, "/api/v1/actions?limit=5", len(seed_records))
         assert seen == [r.id for r in seed_records]
 
     def test_cursor_pagination_oldest_first_and_by_relevance(self, client, seeded, seed_records):
-        seen, url = [], "/api/v1/actions?limit=7&sort=oldest"
-        while url:
-            data = get(client, url)
-            seen += [a["id"] for a in data["actions"]]
-            url = data["next"]
+        seen, _ = walk(client, "/api/v1/actions?limit=7&sort=oldest", len(seed_records))
         assert sorted(seen) == sorted(r.id for r in seed_records) and len(seen) == 22
         assert seen[0] == "2020-03-09-chn-6-2020"
         first = get(client, "/api/v1/actions?q=detention&limit=3")

@@ -30,6 +30,7 @@ from unactions.records.query import (
 )
 
 from .factories import ACTION_EDITS, create_action
+from .paging import walk
 
 # On PostgreSQL searches count in SQL, and these tests compare SQL with itself: they run
 # anyway, but the index's own workings are SQLite's alone.
@@ -224,12 +225,7 @@ def test_a_selected_value_outside_the_top_keeps_its_count(seeded):
 def test_the_api_pages_through_a_search_in_date_order_as_sql_does(seeded, client, sort):
     query = ActionQuery.from_params({"q": "china", "sort": sort})
     expected = [a.record_id for a in find_actions(query)]
-    url, seen, counts = f"/api/v1/actions?q=china&sort={sort}&limit=4", [], []
-    while url and len(seen) <= len(expected):  # a cursor that does not move stops too
-        data = client.get(url).json()
-        seen += [action["id"] for action in data["actions"]]
-        counts.append(data["count"])
-        url = data["next"]
+    seen, counts = walk(client, f"/api/v1/actions?q=china&sort={sort}&limit=4", len(expected))
     assert seen == expected and len(seen) > 8
     assert counts[0] == len(expected) and set(counts[1:]) == {None}
 

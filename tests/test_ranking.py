@@ -19,6 +19,7 @@ from unactions.records.query import (
 from unactions.records.search import FTS_TABLE
 
 from .factories import create_action, record
+from .paging import walk
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "sqlite", reason="the facet index ranks searches on SQLite only"
@@ -145,9 +146,5 @@ def test_searches_the_index_cannot_rank_are_ranked_in_sql(collection, q):
 def test_the_api_pages_through_a_search_by_relevance_as_sql_does(collection, client):
     query = ActionQuery.from_params({"q": "detention"})
     expected = [a.record_id for a in find_actions(query)]
-    url, seen = "/api/v1/actions?q=detention&limit=4", []
-    while url and len(seen) <= len(expected):
-        data = client.get(url).json()
-        seen += [action["id"] for action in data["actions"]]
-        url = data["next"]
+    seen, _ = walk(client, "/api/v1/actions?q=detention&limit=4", len(expected))
     assert seen == expected and len(seen) > 8
