@@ -86,6 +86,25 @@ def _adapter(field: models.Field) -> Callable:
 
 
 @contextmanager
+def triggers_dropped(names: Iterable[str], statements: Iterable[str]):
+    """On SQLite, drop the triggers `names` inside the caller's transaction until the
+    block ends, then create them again with `statements`; yields whether it did (on
+    other databases it does nothing). A large load then inserts rows without a trigger
+    each and does the triggers' work in bulk itself. No one sees them missing: SQLite
+    has one writer at a time, and they are back when the transaction commits (or rolls
+    back)."""
+    if connection.vendor != "sqlite":
+        yield False
+        return
+    with connection.cursor() as cursor:
+        for name in names:
+            cursor.execute(f"DROP TRIGGER {name}")
+        yield True
+        for statement in statements:
+            cursor.execute(statement)
+
+
+@contextmanager
 def larger_cache(megabytes: int = 256):
     """On SQLite, a larger page cache while a large load runs, then the usual one again:
     the indexes a load writes into outgrow the usual 64 MB (at 300,000 actions, 256 MB

@@ -13,8 +13,6 @@ migration on SQLite would drop the triggers; this puts them back and reindexes).
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connections
 from django.db.models import F, FloatField, QuerySet
@@ -24,6 +22,7 @@ from unactions.formats import searchtext
 from unactions.formats.record import Record
 
 from . import tallies
+from .bulk import triggers_dropped
 from .models import Action
 from .serialize import record_of
 
@@ -149,17 +148,10 @@ def install_index(connection) -> None:
             cursor.execute(_POSTGRES_INDEX)
 
 
-@contextmanager
 def insert_trigger_suspended():
-    """Like `tallies.suspended`, for the trigger indexing each new action on SQLite;
-    the caller indexes what it inserted with `index_new`."""
-    if connections["default"].vendor != "sqlite":
-        yield False
-        return
-    with connections["default"].cursor() as cursor:
-        cursor.execute("DROP TRIGGER records_action_search_insert")
-        yield True
-        cursor.execute(_INSERT_TRIGGER)
+    """The trigger indexing each new action dropped while a large load runs (see
+    `bulk.triggers_dropped`); the caller indexes what it inserted with `index_new`."""
+    return triggers_dropped(["records_action_search_insert"], [_INSERT_TRIGGER])
 
 
 def index_new(action_ids: list[int]) -> None:

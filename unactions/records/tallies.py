@@ -27,6 +27,8 @@ from contextlib import contextmanager
 
 from django.db import connection, connections
 
+from .bulk import triggers_dropped
+
 # The link tables counted by TermTally: kind, table, column of the term.
 LINKS = (
     ("issue", "records_actionissue", "issue_id"),
@@ -324,21 +326,13 @@ def count(action_ids: list[int], sign: int = 1) -> None:
 
 @contextmanager
 def suspended():
-    """On SQLite, drop the triggers inside the caller's transaction until the block
-    ends, so that a large load inserts rows without a trigger each; the caller keeps
-    the tallies with `count`. No one sees them missing: SQLite has one writer at a time,
-    and the triggers are back when the transaction commits (or rolls back)."""
-    if connection.vendor != "sqlite":
-        yield False
-        return
-    triggers = _triggers("sqlite")
-    with connection.cursor() as cursor:
-        for name in triggers:
-            cursor.execute(f"DROP TRIGGER {name}")
-        yield True
-        for statement in _create_statements("sqlite"):
-            cursor.execute(statement)
-        log_everything(cursor)
+    """The triggers dropped while a large load runs (see `bulk.triggers_dropped`); the
+    caller keeps the tallies with `count`. The facet indexes read everything again."""
+    with triggers_dropped(_triggers("sqlite"), _create_statements("sqlite")) as dropped:
+        yield dropped
+    if dropped:
+        with connection.cursor() as cursor:
+            log_everything(cursor)
 
 
 def rebuild(connection) -> None:
