@@ -112,6 +112,7 @@ def test_malformed_page_imports_nothing(run, tmp_path, seed_file):
             "the folder /no/such/folder does not exist",
         ),
         (("frobnicate",), "Unknown command: 'frobnicate'"),
+        (("build-site", "out", "--jobs", "0"), "--jobs 0: give at least 1"),
     ],
 )
 def test_bad_arguments_give_a_message_not_a_traceback(run, args, message):

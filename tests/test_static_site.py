@@ -149,3 +149,44 @@ def test_a_bad_base_url(seeded, tmp_path):
     with pytest.raises(BuildError, match="give the address of a site's root"):
         build_site(tmp_path / "out", base_url="tracker.example.org/sub")
     assert not (tmp_path / "out").exists()
+
+
+def files_in(root: Path) -> dict:
+    return {path.relative_to(root): path.read_bytes() for path in root.rglob("*") if path.is_file()}
+
+
+@pytest.mark.django_db(transaction=True)  # the processes read what is stored
+def test_a_build_in_two_processes_writes_the_same_site(seed_records, tmp_path):
+    from unactions.records.loader import load_records
+
+    load_records(seed_records)
+    alone = build_site(tmp_path / "alone")
+    reports = []
+    together = build_site(
+        tmp_path / "together", jobs=2, progress=lambda done, total: reports.append(done)
+    )
+    assert together == alone
+    assert files_in(tmp_path / "together") == files_in(tmp_path / "alone")
+    # The processes reported a batch of pages at a time, up to every page.
+    assert 1 < len(reports) < alone.pages and reports[-1] == alone.pages
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_error_in_a_process_stops_the_build(seed_records, tmp_path, monkeypatch):
+    from unactions.public import static_site
+    from unactions.records.loader import load_records
+
+    load_records(seed_records)
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "kept.html").write_text("the last export")
+    pages = static_site.pages
+
+    def with_a_missing_page():
+        yield from pages()
+        yield static_site.Page("/actions/no-such-action/", "actions/no-such-action/index.html")
+
+    monkeypatch.setattr(static_site, "pages", with_a_missing_page)
+    with pytest.raises(BuildError, match="/actions/no-such-action/ answered 404"):
+        build_site(tmp_path / "site", jobs=2)
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]  # no half-written folder left
+    assert files_in(tmp_path / "site") == {Path("kept.html"): b"the last export"}

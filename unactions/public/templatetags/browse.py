@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django import template
+from django.template.loader import render_to_string
 from django.urls import reverse, translate_url
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -52,6 +53,28 @@ def page_url(query, number: int) -> str:
     if static_paths.is_static_build():
         return static_paths.query_path(query, number)
     return query.querystring(page=number if number > 1 else None) or "?"
+
+
+# The static export renders each action's card once per language, however many of its
+# pages list it (an action is on a dozen filters' pages); `build_site` empties this
+# before and after. Keyed by revision and time of change, as an edit during the export
+# makes a new card.
+static_cards: dict[tuple, str] = {}
+
+
+@register.simple_tag(takes_context=True)
+def action_card(context, action) -> SafeString:
+    """An action's card (public/_action.html), with the search's words highlighted."""
+    query = context.get("query")
+    key = None
+    if static_paths.is_static_build() and not (query and query.q):
+        key = (get_language(), action.pk, action.revision, action.updated)
+        if key in static_cards:
+            return static_cards[key]
+    card = render_to_string("public/_action.html", {"action": action, "query": query})
+    if key is not None:
+        static_cards[key] = card
+    return card
 
 
 @register.filter

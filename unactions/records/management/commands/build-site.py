@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from django.core.management.base import CommandError
@@ -23,12 +24,22 @@ class Command(RecordsCommand):
             default="http://localhost",
             help="the address the copy will be served from, for feeds and the sitemap",
         )
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=os.cpu_count() or 1,
+            help="how many processes render pages at once (default: one per CPU core)",
+        )
 
-    def handle(self, *args, outdir: str, base_url: str, **options):
+    def handle(self, *args, outdir: str, base_url: str, jobs: int, **options):
+        if jobs < 1:
+            raise CommandError(f"--jobs {jobs}: give at least 1")
         ensure_database()
         with Progress(self.stderr, "Writing pages") as progress:
             try:
-                result = build_site(Path(outdir), base_url=base_url, progress=progress.update)
+                result = build_site(
+                    Path(outdir), base_url=base_url, progress=progress.update, jobs=jobs
+                )
             except (BuildError, OSError) as error:
                 raise CommandError(f"the site was not written: {error}") from None
         self.stdout.write(f"Wrote {result.pages} pages and {result.files} assets to {outdir}")
