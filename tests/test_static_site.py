@@ -190,3 +190,17 @@ def test_an_error_in_a_process_stops_the_build(seed_records, tmp_path, monkeypat
         build_site(tmp_path / "site", jobs=2)
     assert [p.name for p in tmp_path.iterdir()] == ["site"]  # no half-written folder left
     assert files_in(tmp_path / "site") == {Path("kept.html"): b"the last export"}
+
+
+def test_a_new_export_shows_what_changed_since_the_last(seeded, tmp_path):
+    build_site(tmp_path / "site")
+    # Changed behind the application's back: same revision, same time of change.
+    Action.objects.filter(record_id="2020-12-04-chn-20-2020").update(summary="A new summary.")
+    build_site(tmp_path / "site")
+    issue = Action.objects.get(record_id="2020-12-04-chn-20-2020").issue_links.first().issue
+    for page in (
+        "index.html",
+        f"filter/issue/{issue.slug}/index.html",
+        "actions/2020-12-04-chn-20-2020/index.html",
+    ):
+        assert "A new summary." in (tmp_path / "site" / page).read_text(encoding="utf-8"), page

@@ -11,7 +11,7 @@ import functools
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, prefetch_related_objects
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from unactions.formats import csvfile, jsonfile, searchtext
 from unactions.records import followup
 from unactions.records import statistics as stats
-from unactions.records.models import Action, Defender, Mechanism
+from unactions.records.models import Action, Defender, Mechanism, record_prefetches
 from unactions.records.query import (
     ActionQuery,
     QueryError,
@@ -39,6 +39,7 @@ from unactions.records.serialize import record_of, records_of
 from . import charts
 from .models import Introduction
 from .static_paths import is_static_build
+from .templatetags.browse import without_cards
 
 PAGE_SIZE = 25
 
@@ -73,7 +74,7 @@ def action_list(request):
         # The static export links each value to its own page, so it shows the counts
         # of those pages rather than of the current combination: the same on every page.
         if is_static_build():
-            actions = find_actions(query).with_record()
+            actions = find_actions(query).select_related("mechanism_term", "response")
             facets, count = static_facets(get_language()), count_actions(query)
         else:
             indexed = indexed_search(query)
@@ -81,6 +82,10 @@ def action_list(request):
             facets = facet_counts(query, indexed=indexed)
             count = matching(query, facets)
         page = _page(request, actions, count=count)
+        if is_static_build():
+            # Each action is on a dozen of the export's pages: its card is made once.
+            page.object_list = list(page.object_list)
+            prefetch_related_objects(without_cards(page.object_list, query), *record_prefetches())
     except QueryError as error:
         return _bad_query(request, error)
     published = Action.objects.published()

@@ -170,15 +170,20 @@ class ActionQuerySet(models.QuerySet):
     def with_record(self) -> ActionQuerySet:
         """Everything the record schema needs, in a fixed number of queries."""
         return self.select_related("mechanism_term", "response").prefetch_related(
-            models.Prefetch(
-                "government_links", ActionGovernment.objects.select_related("government")
-            ),
-            models.Prefetch("issue_links", ActionIssue.objects.select_related("issue")),
-            models.Prefetch("region_links", ActionRegion.objects.select_related("region")),
-            models.Prefetch("defender_links", ActionDefender.objects.select_related("defender")),
-            "documents",
-            "related_sources",
+            *record_prefetches()
         )
+
+
+def record_prefetches() -> list:
+    """What `with_record` prefetches: for `prefetch_related_objects` on actions at hand."""
+    return [
+        models.Prefetch("government_links", ActionGovernment.objects.select_related("government")),
+        models.Prefetch("issue_links", ActionIssue.objects.select_related("issue")),
+        models.Prefetch("region_links", ActionRegion.objects.select_related("region")),
+        models.Prefetch("defender_links", ActionDefender.objects.select_related("defender")),
+        "documents",
+        "related_sources",
+    ]
 
 
 class Action(models.Model):

@@ -62,15 +62,25 @@ def page_url(query, number: int) -> str:
 static_cards: dict[tuple, str] = {}
 
 
+def _card_key(action, query) -> tuple | None:
+    if static_paths.is_static_build() and not (query and query.q):
+        return (get_language(), action.pk, action.revision, action.updated)
+    return None
+
+
+def without_cards(actions: list, query) -> list:
+    """The actions whose card the static export has not rendered yet (all of them on
+    the live site): only they need their links and documents read."""
+    return [action for action in actions if _card_key(action, query) not in static_cards]
+
+
 @register.simple_tag(takes_context=True)
 def action_card(context, action) -> SafeString:
     """An action's card (public/_action.html), with the search's words highlighted."""
     query = context.get("query")
-    key = None
-    if static_paths.is_static_build() and not (query and query.q):
-        key = (get_language(), action.pk, action.revision, action.updated)
-        if key in static_cards:
-            return static_cards[key]
+    key = _card_key(action, query)
+    if key is not None and key in static_cards:
+        return static_cards[key]
     card = render_to_string("public/_action.html", {"action": action, "query": query})
     if key is not None:
         static_cards[key] = card
