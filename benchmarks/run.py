@@ -1,10 +1,12 @@
 """Benchmark: import throughput and query latency at scale, side by side with Datasette.
 
     python -m benchmarks.run --sizes 10000 100000 [--runs 20] [--workdir /tmp/unactions-bench]
+                             [--postgresql postgresql://postgres@127.0.0.1:5432/test]
 
 For each size N it generates N synthetic actions (benchmarks/synthetic.py), imports them
-into a new SQLite database and measures records per second; serves that database with
-gunicorn (production settings), waits until it has started, and measures, over HTTP, the
+into a new SQLite database (or, with --postgresql, a new database on that server) and
+measures records per second; serves that database with gunicorn (production settings),
+waits until it has started, and measures, over HTTP, the
 p50 and p95 latency of the first page of the list, a full-text search with its facet
 counts, two facets combined, a defender's page and the statistics page (of everything and
 of a search), and the serving processes' memory (at rest and at its highest); times a
@@ -29,7 +31,7 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -132,21 +134,36 @@ class PeakMemory(threading.Thread):
         return self.peak
 
 
-def environment(db: Path) -> dict[str, str]:
+def environment(url: str, folder: Path) -> dict[str, str]:
     return {
         **os.environ,
-        "DATABASE_URL": f"sqlite:///{db}",
+        "DATABASE_URL": url,
         "SECRET_KEY": "benchmark-" + "k" * 40,
         "DEBUG": "false",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DJANGO_SETTINGS_MODULE": "unactions.settings",
-        "UNACTIONS_DATA_DIR": str(db.parent),
+        "UNACTIONS_DATA_DIR": str(folder),
     }
 
 
-def import_ours(records, db: Path) -> float:
+def our_database(folder: Path, n: int, postgresql: str | None) -> str:
+    """The URL of a new, empty database for our copy: a SQLite file in the size's folder,
+    or with `postgresql` (a server's URL) a database made anew on that server."""
+    if postgresql is None:
+        return f"sqlite:///{folder / 'unactions.sqlite3'}"
+    import psycopg
+
+    name = f"unactions_bench_{n}"
+    with psycopg.connect(postgresql, autocommit=True) as server:
+        server.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        server.execute(f"CREATE DATABASE {name}")
+    return urlunsplit(urlsplit(postgresql)._replace(path="/" + name))
+
+
+def import_ours(records, url: str, folder: Path) -> float:
     """Records per second through the loader the CLI and the web import use."""
-    os.environ.update(environment(db))
+    os.environ.update(environment(url, folder))
+    import dj_database_url
     import django
 
     django.setup()
@@ -155,8 +172,9 @@ def import_ours(records, db: Path) -> float:
 
     from unactions.records.loader import load_records
 
+    # Django was set up for the first size's database: the next sizes' are new ones.
     connections["default"].close()
-    connections["default"].settings_dict["NAME"] = str(db)
+    connections["default"].settings_dict["NAME"] = dj_database_url.parse(url)["NAME"]
     call_command("migrate", verbosity=0)
     start = time.perf_counter()
     load_records(records, author="benchmark")
@@ -214,17 +232,17 @@ def datasette_count(base: str, params: list[tuple[str, str]]) -> int:
     return data["filtered_table_rows_count"]
 
 
-def run_size(n: int, runs: int, workdir: Path) -> list[dict]:
+def run_size(n: int, runs: int, workdir: Path, postgresql: str | None = None) -> list[dict]:
     from benchmarks.synthetic import records as synthetic
 
     folder = workdir / str(n)
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     records = synthetic(n)
-    ours_db, theirs_db = folder / "unactions.sqlite3", folder / "bench.sqlite3"
+    ours_url, theirs_db = our_database(folder, n, postgresql), folder / "bench.sqlite3"
     rows = []
 
-    per_second = import_ours(records, ours_db)
+    per_second = import_ours(records, ours_url, folder)
     rows.append({"measure": "import (records/s)", "ours": f"{per_second:,.0f}"})
     load_datasette(records, theirs_db)
 
@@ -284,7 +302,7 @@ def run_size(n: int, runs: int, workdir: Path) -> list[dict]:
             "600",
         ],
         cwd=ROOT,
-        env=environment(ours_db),
+        env=environment(ours_url, folder),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -365,7 +383,7 @@ def run_size(n: int, runs: int, workdir: Path) -> list[dict]:
         subprocess.run(
             [sys.executable, "-m", "unactions.cli", "build-site", str(folder / "site")],
             cwd=ROOT,
-            env=environment(ours_db),
+            env=environment(ours_url, folder),
             check=True,
             capture_output=True,
         )
@@ -373,8 +391,8 @@ def run_size(n: int, runs: int, workdir: Path) -> list[dict]:
     return rows
 
 
-def print_table(n: int, rows: list[dict]) -> None:
-    print(f"\n## {n:,} actions\n")
+def print_table(n: int, rows: list[dict], backend: str) -> None:
+    print(f"\n## {n:,} actions (ours on {backend})\n")
     print("| measure | unactions | Datasette | ours / Datasette (p50) | row counts |")
     print("|---|---|---|---|---|")
     for row in rows:
@@ -390,9 +408,16 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/unactions-bench"))
+    parser.add_argument(
+        "--postgresql",
+        metavar="URL",
+        help="serve our copy from a new database on this PostgreSQL server "
+        "(e.g. postgresql://postgres@127.0.0.1:5432/test) instead of SQLite",
+    )
     args = parser.parse_args()
     for n in args.sizes:
-        print_table(n, run_size(n, args.runs, args.workdir))
+        rows = run_size(n, args.runs, args.workdir, args.postgresql)
+        print_table(n, rows, "PostgreSQL" if args.postgresql else "SQLite")
 
 
 if __name__ == "__main__":
