@@ -72,17 +72,14 @@ class Inserter:
 def _adapter(field: models.Field) -> Callable:
     """The backend's own conversion for the field's type (what `get_db_prep_save` ends in)."""
     kind = field.get_internal_type()
+    ops = connection.ops  # looked up once: `connection` is a proxy, dear per value
     if kind == "DateField":
-        return connection.ops.adapt_datefield_value
+        return ops.adapt_datefield_value
     if kind == "DateTimeField":
         # A batch shares one or two timestamps: convert each once.
-        return functools.lru_cache(maxsize=16)(connection.ops.adapt_datetimefield_value)
-    encoder = field.encoder
-
-    def adapt_json(value):
-        return connection.ops.adapt_json_value(value, encoder)
-
-    return adapt_json
+        return functools.lru_cache(maxsize=16)(ops.adapt_datetimefield_value)
+    adapt_json, encoder = ops.adapt_json_value, field.encoder
+    return lambda value: adapt_json(value, encoder)
 
 
 @contextmanager
