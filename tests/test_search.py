@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+from django.db import connection
+
 from tests.factories import create_action
 from unactions.formats import searchtext
 from unactions.records import models, search
@@ -114,3 +117,26 @@ def test_highlighting_escapes_html(db, client):
     html = client.get("/?q=torture").content.decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt; <mark>torture</mark> case." in html
     assert "<script>alert(1)" not in html
+
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's stored text vectors"
+)
+
+
+@postgresql_only
+def test_postgresql_finds_matches_through_the_index_of_stored_vectors(seeded):
+    matches = search.search(models.Action.objects.all(), "detention")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # 22 actions: a scan is cheaper
+        plan = matches.explain()
+    assert "records_action_search_vector" in plan and "to_tsvector" not in plan
+    assert matches.count() == len(found(q="detention")) > 0
+
+
+@postgresql_only
+def test_postgresql_searches_inside_a_subquery(seeded):
+    named = models.Defender.objects.filter(
+        actions__in=search.search(models.Action.objects.all(), "Chang Weiping")
+    )
+    assert "Chang Weiping" in set(named.values_list("name", flat=True))
