@@ -6,6 +6,9 @@ import os
 import subprocess
 import sys
 
+import pytest
+from django.db import connection
+
 
 def test_check_deploy_is_clean_with_production_settings(tmp_path):
     # The browser tests allow Django's sync calls under Playwright's event loop in this
@@ -50,3 +53,10 @@ def test_the_default_settings_are_flagged_for_production(tmp_path):
     )
     assert result.returncode != 0
     assert "SECURE_HSTS_SECONDS" in result.stderr + result.stdout
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL setting")
+def test_postgresql_connections_compile_no_query_just_in_time(db):
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
