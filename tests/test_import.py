@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 
 import pytest
+from django.db import connection
 
 from unactions.formats.errors import RecordsError
 from unactions.records import models
@@ -111,3 +112,23 @@ def test_records_are_stored_a_chunk_at_a_time(db, seed_records, monkeypatch):
         == "Changed in the third chunk."
     )
     assert models.ActionVersion.objects.count() == 23
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's statistics for its planner"
+)
+def test_a_large_load_into_postgresql_brings_the_planners_statistics_up_to_date(
+    db, seed_records, monkeypatch
+):
+    from unactions.records import loader
+
+    def estimated_actions() -> float:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'records_action'")
+            return cursor.fetchone()[0]
+
+    monkeypatch.setattr(loader, "BULK", 5)
+    load_records(seed_records[:3])  # below BULK: autovacuum's business
+    assert estimated_actions() != 3
+    load_records(seed_records)
+    assert estimated_actions() == len(seed_records)

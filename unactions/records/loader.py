@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -102,6 +102,12 @@ def load_records(
                     progress(done, len(records))
             if dry_run:
                 raise _DryRun
+            if len(records) >= BULK and connection.vendor == "postgresql":
+                # The planner's statistics of the tables, as they are now: until
+                # autovacuum comes by, it planned for the tables as they were (after a
+                # first load, for empty ones: searches took seconds).
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE")
     except _DryRun:
         pass
     return result
