@@ -588,11 +588,17 @@ def _term_counts(query: ActionQuery, queryset: QuerySet | None, facets: list[Ter
         f"FROM {f.link_model._meta.db_table}"
         for f in facets
     )
+    # SQLite runs the search once for the four link tables when it is a CTE. PostgreSQL
+    # knows nothing of a CTE's rows and looked each match up in each table (1.5 s for
+    # 68,000 matches); a subquery it estimates, and hashes (0.6 s).
+    if connection.vendor == "postgresql":
+        cte, matching = "", f"({sql})"
+    else:
+        cte, matching = f"WITH matching AS MATERIALIZED ({sql}) ", "(SELECT * FROM matching)"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"WITH matching AS MATERIALIZED ({sql}) "
-            f"SELECT links.kind, links.term_id, COUNT(*) FROM ({links}) AS links "
-            "WHERE links.action_id IN (SELECT * FROM matching) "
+            f"{cte}SELECT links.kind, links.term_id, COUNT(*) FROM ({links}) AS links "
+            f"WHERE links.action_id IN {matching} "
             "GROUP BY links.kind, links.term_id",
             params,
         )
