@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 from django.core.management.base import CommandError
@@ -27,8 +28,10 @@ class Command(RecordsCommand):
         parser.add_argument(
             "--jobs",
             type=int,
-            default=os.cpu_count() or 1,
-            help="how many processes render pages at once (default: one per CPU core)",
+            # Forked processes: Linux's way; elsewhere one process unless asked.
+            default=(os.cpu_count() or 1) if sys.platform.startswith("linux") else 1,
+            help="how many processes render pages at once (default on Linux: one per CPU "
+            "core; elsewhere 1)",
         )
 
     def handle(self, *args, outdir: str, base_url: str, jobs: int, **options):
