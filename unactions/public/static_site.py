@@ -180,6 +180,17 @@ class _Writer:
 _writer: _Writer | None = None
 
 
+def _start_process() -> None:
+    """In each forked process: forget the database connections it inherited, without
+    closing them, and open its own. Their sockets are the parent's, and the parent
+    cannot close every one before forking: a connection held in another context (as
+    under a running event loop) is out of its reach. SQLite's in-memory database (the
+    tests') lives only in its connection, which the process keeps."""
+    for connection in connections.all():
+        if not (connection.vendor == "sqlite" and connection.is_in_memory_db()):
+            connection.connection = None
+
+
 def _write_batch(batch: list[Page]) -> int:
     for page in batch:
         _writer.write(page)
@@ -198,7 +209,7 @@ def _write_in_processes(
     batches = [todo[start : start + size] for start in range(0, len(todo), size)]
     connections.close_all()  # not shared with the processes: each opens its own
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        with multiprocessing.get_context("fork").Pool(jobs, _start_process) as pool:
             done = 0
             for count in pool.imap_unordered(_write_batch, batches):
                 done += count
