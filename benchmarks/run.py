@@ -6,14 +6,14 @@
 For each size N it generates N synthetic actions (benchmarks/synthetic.py), imports them
 into a new SQLite database (or, with --postgresql, a new database on that server) and
 measures records per second; serves that database with gunicorn (production settings),
-waits until it has started, and measures, over HTTP, the
-p50 and p95 latency of the first page of the list, a full-text search with its facet
-counts, two facets combined, a defender's page and the statistics page (of everything and
-of a search), and the serving processes' memory (at rest and at its highest); times a
-static export (for N up to 10,000). It loads the same actions into a SQLite file served
-by Datasette and sends it the equivalent queries (`_search`, `_facet`, column filters,
-with its time limits raised so that it answers in full), checks that both return the same
-row counts, and prints our latency divided by Datasette's. Not part of the test suite.
+waits until it has started, and measures, over HTTP, the p50 and p95 latency of the
+first page of the list, a full-text search with its facet counts, two facets combined, a
+defender's page and the statistics page (of everything and of a search), and the serving
+processes' memory (at rest and at its highest); times a static export (for N up to
+10,000). It loads the same actions into a SQLite file served by Datasette and sends it
+the equivalent queries (`_search`, `_facet`, column filters, with its time limits raised
+so that it answers in full), checks that both return the same row counts, and prints our
+latency divided by Datasette's. Not part of the test suite.
 """
 
 from __future__ import annotations
