@@ -29,7 +29,7 @@ from unactions.records.query import (
     ActionQuery,
     IndexedActions,
     QueryError,
-    count_actions,
+    count_public,
     facet_counts,
     find_actions,
     indexed_search,
@@ -132,9 +132,7 @@ def actions(request):
     if not cursor:
         # From the facet index or the tallies when they can tell: counting a million rows
         # takes a while, and fills the database's page cache of each server process.
-        count = indexed.total if indexed is not None else count_actions(query)
-        if count is None:
-            count = rows.count()
+        count = indexed.total if indexed is not None else count_public(query)
     if sort == "relevance" and query.q:
         # Ranks are not stable keys: the cursor holds an offset.
         offset = _decode(cursor).get("offset", 0) if cursor else 0

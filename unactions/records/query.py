@@ -617,6 +617,13 @@ def count_actions(query: ActionQuery) -> int | None:
     return total + filter_actions(query, lapsed_embargoes()).count()
 
 
+def count_public(query: ActionQuery) -> int:
+    """How many public actions match `query`: from the tallies when they can tell,
+    counted otherwise."""
+    counted = count_actions(query)
+    return filter_actions(query).count() if counted is None else counted
+
+
 def matching(query: ActionQuery, facets: list[FacetCounts]) -> int:
     """How many actions match `query`, from its facet counts: every action has one body,
     so they are the body facet's counts of the selected bodies (or of all)."""

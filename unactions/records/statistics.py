@@ -111,8 +111,7 @@ def top(
 def total(query: q.ActionQuery, indexed: facetindex.Figures | None = None) -> int:
     if indexed is not None:
         return indexed.total
-    counted = q.count_actions(query)
-    return q.filter_actions(query).count() if counted is None else counted
+    return q.count_public(query)
 
 
 @dataclass(frozen=True)
