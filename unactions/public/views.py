@@ -74,7 +74,7 @@ def action_list(request):
         # The static export links each value to its own page, so it shows the counts
         # of those pages rather than of the current combination: the same on every page.
         if is_static_build():
-            actions = find_actions(query).select_related("mechanism_term", "response")
+            actions = find_actions(query).with_record_joins()
             facets, count = static_facets(get_language()), count_actions(query)
         else:
             indexed = indexed_search(query)

@@ -169,9 +169,12 @@ class ActionQuerySet(models.QuerySet):
 
     def with_record(self) -> ActionQuerySet:
         """Everything the record schema needs, in a fixed number of queries."""
-        return self.select_related("mechanism_term", "response").prefetch_related(
-            *record_prefetches()
-        )
+        return self.with_record_joins().prefetch_related(*record_prefetches())
+
+    def with_record_joins(self) -> ActionQuerySet:
+        """What the record schema reads in the actions' own query (`with_record` without
+        its prefetches, which `record_prefetches` gives)."""
+        return self.select_related("mechanism_term", "response")
 
 
 def record_prefetches() -> list:
