@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -20,7 +20,7 @@ from unactions.formats.errors import Problem, RecordsError
 from unactions.formats.record import ACTION_TYPES, BODIES, Record
 
 from . import models, search, tallies
-from .bulk import Inserter, larger_cache
+from .bulk import Inserter, tuned_for_large_load
 from .history import authorship, version, with_editorial
 from .serialize import record_of
 
@@ -65,7 +65,7 @@ def load_records(
         with transaction.atomic(), ExitStack() as stack:
             bulk = _Bulk()
             if len(records) >= BULK:
-                stack.enter_context(larger_cache())
+                stack.enter_context(tuned_for_large_load())
                 bulk.tallies = stack.enter_context(tallies.suspended())
                 bulk.search = stack.enter_context(search.insert_trigger_suspended())
             terms = _Terms()
@@ -102,12 +102,6 @@ def load_records(
                     progress(done, len(records))
             if dry_run:
                 raise _DryRun
-            if len(records) >= BULK and connection.vendor == "postgresql":
-                # The planner's statistics of the tables, as they are now: until
-                # autovacuum comes by, it planned for the tables as they were (after a
-                # first load, for empty ones: searches took seconds).
-                with connection.cursor() as cursor:
-                    cursor.execute("ANALYZE")
     except _DryRun:
         pass
     return result
