@@ -296,13 +296,17 @@ def _recount(vendor: str, ids: str = "", sign: int = 1) -> list[str]:
         WHERE {only}{_public("a")}
         GROUP BY a.body, a.action_type, a.year, {month}, a.mechanism_term_id, r.id IS NOT NULL
         {_upsert("records_actiontally")}""",
+        # Each term's count over all bodies and types adds up its grouped counts (one
+        # pass over the links and their actions, not two).
         f"""INSERT INTO records_termtally ({_TERM_KEY}, n)
-        SELECT * FROM (
-            SELECT l.kind, a.body, a.action_type, l.term_id, {sign} * COUNT(*) {public}
+        WITH grouped AS MATERIALIZED (
+            SELECT l.kind, a.body, a.action_type, l.term_id, {sign} * COUNT(*) AS n {public}
             GROUP BY l.kind, a.body, a.action_type, l.term_id
+        )
+        SELECT * FROM (
+            SELECT * FROM grouped
             UNION ALL
-            SELECT l.kind, '', '', l.term_id, {sign} * COUNT(*) {public}
-            GROUP BY l.kind, l.term_id
+            SELECT kind, '', '', term_id, SUM(n) FROM grouped GROUP BY kind, term_id
         ) AS counted WHERE TRUE
         {_upsert("records_termtally")}""",
         f"""INSERT INTO records_replytally ({_REPLY_KEY}, n)
@@ -327,7 +331,7 @@ def count(action_ids: list[int], sign: int = 1) -> None:
                 connection.vendor, ", ".join(["%s"] * len(chunk)), sign
             )
             cursor.execute(actions, chunk)
-            cursor.execute(terms, chunk * 2 * len(LINKS))
+            cursor.execute(terms, chunk * len(LINKS))
             cursor.execute(replies, chunk)
 
 
@@ -437,7 +441,8 @@ def check(using: str = "default") -> list[str]:
             table = statement.split()[2]
             cursor.execute(f"SELECT {_KEYS[table]}, n FROM {table} WHERE n <> 0")
             kept = {tuple(row) for row in cursor.fetchall()}
-            select = statement[statement.index("SELECT") : statement.index("ON CONFLICT")]
+            # What the statement inserts: all after its first line, up to the upsert.
+            select = statement[statement.index("\n") : statement.index("ON CONFLICT")]
             cursor.execute(select)
             recount = {tuple(row) for row in cursor.fetchall()}
             problems += [f"{table}: {row} kept, not in a recount" for row in kept - recount]
