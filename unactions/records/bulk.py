@@ -9,6 +9,7 @@ per-instance work (signals, `save()`), so only the loader uses it, for new actio
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
 
@@ -80,6 +81,19 @@ def _adapter(field: models.Field) -> Callable:
         return functools.lru_cache(maxsize=16)(ops.adapt_datetimefield_value)
     adapt_json, encoder = ops.adapt_json_value, field.encoder
     return lambda value: adapt_json(value, encoder)
+
+
+def id_list(vendor: str) -> str:
+    """A subquery of the ids in one parameter (see `id_list_value`): a statement can
+    then take any number of them (a parameter each would stop at SQLite's 32,766)."""
+    if vendor == "postgresql":
+        return "SELECT unnest(%s::bigint[])"
+    return "SELECT value FROM json_each(%s)"
+
+
+def id_list_value(vendor: str, ids: list[int]):
+    """The parameter of `id_list`: an array, or on SQLite a JSON array."""
+    return list(ids) if vendor == "postgresql" else json.dumps(list(ids))
 
 
 @contextmanager

@@ -102,6 +102,12 @@ def load_records(
                     progress(done, len(records))
             if dry_run:
                 raise _DryRun
+            # The new actions counted and indexed all at once (each tally row updated
+            # once, not once a chunk).
+            if bulk.tallies:
+                tallies.count(bulk.created)
+            if bulk.search:
+                search.index_new(bulk.created)
     except _DryRun:
         pass
     return result
@@ -118,6 +124,7 @@ BULK = 1000
 class _Bulk:
     tallies: bool = False  # the loader keeps the tallies (records/tallies.py)
     search: bool = False  # the loader indexes new actions for search
+    created: list[int] = field(default_factory=list)  # the ids of new actions
 
 
 def _chunks(items: Sequence, size: int):
@@ -248,10 +255,7 @@ def _create(
     inserter = Inserter(models.Action, (*_ACTION_FIELDS, *editorial))
     ids = dict(inserter.insert_returning(rows, ["record_id", "id"]))
     _insert_children([(ids[record.id], record) for record in records], terms)
-    if bulk.tallies:
-        tallies.count(list(ids.values()))
-    if bulk.search:
-        search.index_new(list(ids.values()))
+    bulk.created += ids.values()
     if history is not None:
         # The first version of each action, as `history.version` would make it.
         user, author = authorship(history["user"], history["author"])

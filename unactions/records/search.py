@@ -25,7 +25,7 @@ from unactions.formats import searchtext
 from unactions.formats.record import Record
 
 from . import tallies
-from .bulk import triggers_dropped
+from .bulk import id_list, id_list_value, triggers_dropped
 from .models import Action
 from .serialize import record_of
 
@@ -176,11 +176,11 @@ def insert_trigger_suspended():
 
 def index_new(action_ids: list[int]) -> None:
     """Index newly inserted actions (SQLite, while the insert trigger is suspended)."""
+    if not action_ids:
+        return
     with connections["default"].cursor() as cursor:
-        for start in range(0, len(action_ids), 500):
-            chunk = action_ids[start : start + 500]
-            cursor.execute(
-                f"INSERT INTO {FTS_TABLE}(rowid, search_document) SELECT id, search_document "
-                f"FROM records_action WHERE id IN ({', '.join(['%s'] * len(chunk))})",
-                chunk,
-            )
+        cursor.execute(
+            f"INSERT INTO {FTS_TABLE}(rowid, search_document) SELECT id, search_document "
+            f"FROM records_action WHERE id IN ({id_list('sqlite')})",
+            [id_list_value("sqlite", action_ids)],
+        )

@@ -27,7 +27,7 @@ from contextlib import contextmanager
 
 from django.db import connection, connections
 
-from .bulk import triggers_dropped
+from .bulk import id_list, id_list_value, triggers_dropped
 
 # The link tables counted by TermTally: kind, table, column of the term.
 LINKS = (
@@ -277,8 +277,8 @@ def log_everything(cursor) -> None:
 
 
 def _recount(vendor: str, ids: str = "", sign: int = 1) -> list[str]:
-    """Statements adding the public actions (those whose id is in `ids`, a list of
-    placeholders, when given) to the three tallies, `sign` times."""
+    """Statements adding the public actions (those whose id is in `ids`, a subquery,
+    when given) to the three tallies, `sign` times."""
     only = f"a.id IN ({ids}) AND " if ids else ""
     only_links = f" WHERE action_id IN ({ids})" if ids else ""
     links = " UNION ALL ".join(
@@ -323,16 +323,16 @@ def _recount(vendor: str, ids: str = "", sign: int = 1) -> list[str]:
 
 def count(action_ids: list[int], sign: int = 1) -> None:
     """Add stored actions (with their links and responses) to the tallies, or with
-    `sign` -1 take them away: what the triggers do, for many actions at once."""
+    `sign` -1 take them away: what the triggers do, for many actions at once (in one
+    statement a tally, however many)."""
+    if not action_ids:
+        return
+    actions, terms, replies = _recount(connection.vendor, id_list(connection.vendor), sign)
+    ids = id_list_value(connection.vendor, action_ids)
     with connection.cursor() as cursor:
-        for start in range(0, len(action_ids), 500):
-            chunk = action_ids[start : start + 500]
-            actions, terms, replies = _recount(
-                connection.vendor, ", ".join(["%s"] * len(chunk)), sign
-            )
-            cursor.execute(actions, chunk)
-            cursor.execute(terms, chunk * len(LINKS))
-            cursor.execute(replies, chunk)
+        cursor.execute(actions, [ids])
+        cursor.execute(terms, [ids] * len(LINKS))
+        cursor.execute(replies, [ids])
 
 
 @contextmanager
