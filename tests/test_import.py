@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 
 import pytest
@@ -132,3 +133,56 @@ def test_a_large_load_into_postgresql_brings_the_planners_statistics_up_to_date(
     assert estimated_actions() != 3
     load_records(seed_records)
     assert estimated_actions() == len(seed_records)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's indexes dropped for a load")
+def test_a_large_first_load_builds_its_indexes_again_at_the_end(db, seed_records, monkeypatch):
+    """A load that more than doubles the actions drops the indexes it does not read and
+    builds them once at the end; they are all back after it, and after one that failed."""
+    from unactions.records import loader
+
+    def indexes() -> set[tuple[str, str]]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index'")
+            return set(cursor.fetchall())
+
+    def newest_first_plan() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "EXPLAIN QUERY PLAN SELECT id FROM records_action ORDER BY date DESC, id LIMIT 5"
+            )
+            return " ".join(row[-1] for row in cursor.fetchall())
+
+    before = indexes()
+    assert "records_action_newest" in {name for name, _ in before}
+    dropped = []
+    original = loader.indexes_dropped
+
+    def watched(*args):
+        with original(*args) as names:
+            dropped.extend(names)
+            yield names
+
+    monkeypatch.setattr(loader, "BULK", 5)
+    monkeypatch.setattr(loader, "indexes_dropped", contextlib.contextmanager(watched))
+    monkeypatch.setattr(loader, "_insert_children", _fail)
+    with pytest.raises(RuntimeError):
+        load_records(seed_records)
+    assert indexes() == before
+    monkeypatch.undo()
+    monkeypatch.setattr(loader, "BULK", 5)
+    monkeypatch.setattr(loader, "indexes_dropped", contextlib.contextmanager(watched))
+    dropped.clear()
+    load_records(seed_records)
+    assert "records_action_newest" in dropped
+    assert "records_actionversion_action_id_11d351b8" not in dropped  # read by updates
+    assert indexes() == before
+    assert "records_action_newest" in newest_first_plan()
+    dropped.clear()
+    seed_records[0].summary = "Changed."
+    load_records(seed_records)  # does not double the actions: nothing dropped
+    assert dropped == []
+
+
+def _fail(*args, **kwargs):
+    raise RuntimeError("disk full")

@@ -116,6 +116,36 @@ def triggers_dropped(names: Iterable[str], statements: Iterable[str]):
 
 
 @contextmanager
+def indexes_dropped(tables: Iterable[str], keep: Callable[[list[str]], bool]):
+    """On SQLite, drop the indexes of `tables` (those a statement created, not the ones
+    of primary keys and unique constraints) except those `keep` says to keep from their
+    columns, inside the caller's transaction until the block ends, then create them
+    again: built once from all the rows, instead of updated a row at a time. Yields the
+    names of those it dropped (none on other databases). Like `triggers_dropped`, no one
+    sees them missing; a rollback brings them back."""
+    if connection.vendor != "sqlite":
+        yield []
+        return
+    with connection.cursor() as cursor:
+        tables = list(tables)
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+            f"AND tbl_name IN ({', '.join(['%s'] * len(tables))})",
+            tables,
+        )
+        dropped = {}
+        for name, sql in cursor.fetchall():
+            cursor.execute("SELECT name FROM pragma_index_info(%s) ORDER BY seqno", [name])
+            if not keep([column for (column,) in cursor.fetchall()]):
+                dropped[name] = sql
+        for name in dropped:
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+        yield list(dropped)
+        for sql in dropped.values():
+            cursor.execute(sql)
+
+
+@contextmanager
 def tuned_for_large_load(megabytes: int = 256):
     """The database tuned for a large load while it runs. SQLite: a larger page cache,
     then the usual one again (the indexes a load writes into outgrow the usual 64 MB: at

@@ -20,7 +20,7 @@ from unactions.formats.errors import Problem, RecordsError
 from unactions.formats.record import ACTION_TYPES, BODIES, Record
 
 from . import models, search, tallies
-from .bulk import Inserter, tuned_for_large_load
+from .bulk import Inserter, indexes_dropped, tuned_for_large_load
 from .history import authorship, version, with_editorial
 from .serialize import record_of
 
@@ -68,6 +68,10 @@ def load_records(
                 stack.enter_context(tuned_for_large_load())
                 bulk.tallies = stack.enter_context(tallies.suspended())
                 bulk.search = stack.enter_context(search.insert_trigger_suspended())
+                if models.Action.objects.count() < len(records):
+                    # A load that more than doubles the actions builds the indexes it
+                    # does not read once at the end, from all the rows.
+                    stack.enter_context(indexes_dropped(_LOADED_TABLES, _read_by_loader))
             terms = _Terms()
             done = 0
             for chunk in _chunks(records, CHUNK):
@@ -210,6 +214,25 @@ _LINKS = (
     (models.ActionRegion, "region", "regions"),
     (models.ActionDefender, "defender", "defenders"),
 )
+
+
+_LOADED_TABLES = [
+    model._meta.db_table
+    for model in (
+        models.Action,
+        *(link for link, _, _ in _LINKS),
+        models.Document,
+        models.RelatedSource,
+        models.Response,
+        models.ActionVersion,
+    )
+]
+
+
+def _read_by_loader(columns: list[str]) -> bool:
+    """Whether the loader reads an index with these columns (the rest a large load
+    drops while it runs: see `bulk.indexes_dropped`): those of an action's children."""
+    return columns[0] == "action_id"
 
 
 def _unique_slugs(model, names: list[str]) -> dict[str, str]:
