@@ -45,7 +45,7 @@ class Inserter:
 
     def insert(self, rows: Iterable[Sequence]) -> None:
         """Insert every row; nothing is returned."""
-        rows = [self._adapt(row) for row in rows]
+        rows = [self._adapt(row) for row in rows] if self._adapted else list(rows)
         if rows:
             with connection.cursor() as cursor:
                 cursor.executemany(self.sql, rows)

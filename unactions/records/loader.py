@@ -74,13 +74,10 @@ def load_records(
                     stack.enter_context(indexes_dropped(_LOADED_TABLES, _read_by_loader))
             terms = _Terms()
             done = 0
+            # Into an empty database (a first load), every record is new.
+            anything_stored = models.Action.objects.exists()
             for chunk in _chunks(records, CHUNK):
-                stored = {
-                    a.record_id: a
-                    for a in models.Action.objects.with_record().filter(
-                        record_id__in=[r.id for r in chunk]
-                    )
-                }
+                stored = _stored([r.id for r in chunk]) if anything_stored else {}
                 new: list[Record] = []
                 changes: list[tuple[models.Action, Record, str]] = []
                 for record in chunk:
@@ -136,6 +133,11 @@ def _chunks(items: Sequence, size: int):
         yield items[start : start + size]
 
 
+def _stored(record_ids: list[str]) -> dict[str, models.Action]:
+    actions = models.Action.objects.with_record().filter(record_id__in=record_ids)
+    return {action.record_id: action for action in actions}
+
+
 def _check(records: Sequence[Record]) -> None:
     problems = []
     seen: set[str] = set()
@@ -158,6 +160,8 @@ def _check(records: Sequence[Record]) -> None:
             )
         for key in ("governments", "issues", "regions", "defenders"):
             names = getattr(record, key)
+            if len(set(names)) == len(names):
+                continue
             if repeated := sorted({n for n in names if names.count(n) > 1}):
                 problems.append(
                     Problem(f"{key} lists {', '.join(map(repr, repeated))} twice", entry=where)
@@ -171,9 +175,13 @@ class _Terms:
 
     def __init__(self):
         self._cache: dict[tuple[type, str], object] = {}
+        self._ids: dict[tuple[type, str], int] = {}
 
     def get(self, model, name: str):
         return self._cache[(model, name)]
+
+    def id(self, model, name: str) -> int:
+        return self._ids[(model, name)]
 
     def preload(self, records: Sequence[Record]) -> None:
         wanted: dict[type, dict[str, dict]] = {model: {} for model in _TERM_FIELDS.values()}
@@ -192,14 +200,18 @@ class _Terms:
             missing = [n for n in names if (model, n) not in self._cache]
             for chunk in _chunks(missing, CHUNK):
                 for term in model.objects.filter(name__in=chunk):
-                    self._cache[(model, term.name)] = term
+                    self._add(term)
             new = [n for n in missing if (model, n) not in self._cache]
             slugs = _unique_slugs(model, new)
             created = model.objects.bulk_create(
                 model(name=n, slug=slugs[n], **names[n]) for n in new
             )
             for term in created:
-                self._cache[(model, term.name)] = term
+                self._add(term)
+
+    def _add(self, term) -> None:
+        self._cache[(type(term), term.name)] = term
+        self._ids[(type(term), term.name)] = term.pk
 
 
 _TERM_FIELDS = {
@@ -329,7 +341,7 @@ def _insert_children(actions: list[tuple[int, Record]], terms: _Terms) -> None:
     for link, term, attribute in _LINKS:
         term_model = link._meta.get_field(term).related_model
         Inserter(link, ("action", "position", term)).insert(
-            (pk, i, terms.get(term_model, name).pk)
+            (pk, i, terms.id(term_model, name))
             for pk, record in actions
             for i, name in enumerate(getattr(record, attribute))
         )
