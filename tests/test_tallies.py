@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 
 import pytest
@@ -124,6 +125,12 @@ def test_a_large_load_counts_and_indexes_in_bulk(db, seed_records, monkeypatch):
     monkeypatch.setattr(loader, "BULK", 5)
     monkeypatch.setattr(loader, "CHUNK", 4)
     usual = cache_size()
+    drafts = copy.deepcopy(seed_records[:6])
+    for record in drafts:
+        record.id += "-draft"
+    load_records(drafts, status="draft")
+    assert agree()
+    assert not ActionTally.objects.exists()  # drafts are not counted
     load_records(seed_records)
     assert agree()
     assert cache_size() == usual  # the larger cache of the load is given back
@@ -133,7 +140,8 @@ def test_a_large_load_counts_and_indexes_in_bulk(db, seed_records, monkeypatch):
     assert load_records(seed_records).updated == [seed_records[0].id, seed_records[5].id]
     assert agree()
     assert [a.record_id for a in find_actions(ActionQuery(q="zebrafish"))] == [seed_records[5].id]
-    saying = Action.objects.filter(search_document__contains="detention").count()
+    saying = Action.objects.filter(search_document__contains="detention", status="published")
+    saying = saying.count()
     assert len(find_actions(ActionQuery(q="detention"))) == saying > 10
     monkeypatch.setattr(loader, "_insert_children", _fail)
     seed_records[8].id = "a-third-new-record"

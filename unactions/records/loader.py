@@ -66,7 +66,8 @@ def load_records(
             bulk = _Bulk()
             if len(records) >= BULK:
                 stack.enter_context(tuned_for_large_load())
-                bulk.tallies = stack.enter_context(tallies.suspended())
+                if stack.enter_context(tallies.suspended()):
+                    bulk.counts = tallies.Counts()
                 bulk.search = stack.enter_context(search.insert_trigger_suspended())
                 if models.Action.objects.count() < len(records):
                     # A load that more than doubles the actions builds the indexes it
@@ -103,12 +104,8 @@ def load_records(
                     progress(done, len(records))
             if dry_run:
                 raise _DryRun
-            # The new actions counted and indexed all at once (each tally row updated
-            # once, not once a chunk).
-            if bulk.tallies:
-                tallies.count(bulk.created)
-            if bulk.search:
-                search.index_new(bulk.created)
+            if bulk.counts is not None:
+                bulk.counts.save()
     except _DryRun:
         pass
     return result
@@ -116,16 +113,19 @@ def load_records(
 
 # Records are stored a chunk at a time: one query per table for each chunk.
 CHUNK = 500
-# From this many records on, a load into SQLite suspends the triggers that count and
-# index each row, and counts and indexes each chunk in a few statements instead.
+# From this many records on, a load suspends the triggers that count (and on SQLite
+# index) each row: it adds up what its new actions add to the tallies as it goes and
+# writes that at the end, counts its changes a chunk at a time, and indexes each chunk
+# of new actions from the text it has at hand.
 BULK = 1000
 
 
 @dataclass
 class _Bulk:
-    tallies: bool = False  # the loader keeps the tallies (records/tallies.py)
+    # With the triggers suspended, the loader keeps the tallies (records/tallies.py):
+    # what its new actions add to them, and it counts its changes itself.
+    counts: tallies.Counts | None = None
     search: bool = False  # the loader indexes new actions for search
-    created: list[int] = field(default_factory=list)  # the ids of new actions
 
 
 def _chunks(items: Sequence, size: int):
@@ -272,25 +272,22 @@ def _create(
         return
     terms.preload(records)
     now = timezone.now()
-    rows = []
+    rows, documents = [], []
     for record in records:
         mechanism = terms.get(models.Mechanism, extract.named_mechanism(record.mechanism))
-        rows.append(
-            (
-                *_columns(record, mechanism),
-                "",
-                search.document(record, mechanism.name),
-                status,
-                1,
-                now,
-                now,
-            )
-        )
+        documents.append(search.document(record, mechanism.name))
+        rows.append((*_columns(record, mechanism), "", documents[-1], status, 1, now, now))
     editorial = ("summary_zh", "search_document", "status", "revision", "created", "updated")
     inserter = Inserter(models.Action, (*_ACTION_FIELDS, *editorial))
     ids = dict(inserter.insert_returning(rows, ["record_id", "id"]))
     _insert_children([(ids[record.id], record) for record in records], terms)
-    bulk.created += ids.values()
+    if bulk.search:
+        search.index_new(
+            [(ids[r.id], document) for r, document in zip(records, documents, strict=True)]
+        )
+    if bulk.counts is not None:
+        for record in records:
+            _count(bulk.counts, record, status, terms)
     if history is not None:
         # The first version of each action, as `history.version` would make it.
         user, author = authorship(history["user"], history["author"])
@@ -312,12 +309,32 @@ def _create(
         )
 
 
+def _count(counts: tallies.Counts, record: Record, status: str, terms: _Terms) -> None:
+    """Add a new action to what the load adds to the tallies."""
+    mechanism = terms.get(models.Mechanism, extract.named_mechanism(record.mechanism))
+    response = record.response
+    counts.add(
+        status=status,
+        embargo_until=None,
+        body=record.body,
+        action_type=record.action_type,
+        date=record.date,
+        mechanism_id=mechanism.pk,
+        terms={
+            kind: [terms.id(_TERM_FIELDS[attribute], name) for name in getattr(record, attribute)]
+            for _, kind, attribute in _LINKS
+        },
+        responded=response is not None,
+        response_date=response.date if response else None,
+    )
+
+
 def _store(changes: list[tuple[models.Action, Record, str]], terms: _Terms, bulk: _Bulk) -> None:
     """Write changed actions: their fields, and everything they hold anew."""
     if not changes:
         return
     terms.preload([record for _, record, _ in changes])
-    if bulk.tallies:
+    if bulk.counts is not None:
         tallies.count([action.pk for action, _, _ in changes], -1)
     for action, record, _ in changes:
         _set_fields(action, record, terms)
@@ -332,7 +349,7 @@ def _store(changes: list[tuple[models.Action, Record, str]], terms: _Terms, bulk
     ):
         model.objects.filter(action__in=actions).delete()
     _insert_children([(action.pk, record) for action, record, _ in changes], terms)
-    if bulk.tallies:
+    if bulk.counts is not None:
         tallies.count([action.pk for action, _, _ in changes])
 
 

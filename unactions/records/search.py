@@ -25,7 +25,7 @@ from unactions.formats import searchtext
 from unactions.formats.record import Record
 
 from . import tallies
-from .bulk import id_list, id_list_value, triggers_dropped
+from .bulk import triggers_dropped
 from .models import Action
 from .serialize import record_of
 
@@ -174,13 +174,10 @@ def insert_trigger_suspended():
     return triggers_dropped(["records_action_search_insert"], [_INSERT_TRIGGER])
 
 
-def index_new(action_ids: list[int]) -> None:
-    """Index newly inserted actions (SQLite, while the insert trigger is suspended)."""
-    if not action_ids:
-        return
+def index_new(documents: list[tuple[int, str]]) -> None:
+    """Index newly inserted actions, given as (id, search_document) (SQLite, while the
+    insert trigger is suspended)."""
     with connections["default"].cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {FTS_TABLE}(rowid, search_document) SELECT id, search_document "
-            f"FROM records_action WHERE id IN ({id_list('sqlite')})",
-            [id_list_value("sqlite", action_ids)],
+        cursor.executemany(
+            f"INSERT INTO {FTS_TABLE}(rowid, search_document) VALUES (%s, %s)", documents
         )

@@ -23,6 +23,8 @@ loads suspend the triggers and count in bulk (`suspended`, `count`).
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import Counter
 from contextlib import contextmanager
 
 from django.db import connection, connections
@@ -333,6 +335,56 @@ def count(action_ids: list[int], sign: int = 1) -> None:
         cursor.execute(actions, [ids])
         cursor.execute(terms, [ids] * len(LINKS))
         cursor.execute(replies, [ids])
+
+
+class Counts:
+    """What new actions add to the tallies, added up as a large load stores them and
+    written at its end (`save`): the sums `count` would make, without reading back the
+    rows just written (for 200,000 new actions, `count` took 7 s reading them again)."""
+
+    def __init__(self):
+        self._actions, self._terms, self._replies = Counter(), Counter(), Counter()
+
+    def add(
+        self,
+        *,
+        status: str,
+        embargo_until,
+        body: str,
+        action_type: str,
+        date: dt.date,
+        mechanism_id: int,
+        terms: dict[str, list[int]],
+        responded: bool,
+        response_date: dt.date | None,
+    ) -> None:
+        """A new action (counted when public), with the ids of its terms by kind (the
+        kinds of `LINKS`) and its response, if any (which may have no date)."""
+        if status != "published" or embargo_until is not None:
+            return
+        self._actions[(body, action_type, date.year, date.month, mechanism_id, responded)] += 1
+        for kind, ids in terms.items():
+            for term_id in ids:
+                self._terms[(kind, body, action_type, term_id)] += 1
+                self._terms[(kind, "", "", term_id)] += 1
+        if responded:
+            dated = response_date is not None
+            days = (response_date - date).days if dated else 0
+            for government_id in terms["government"]:
+                self._replies[(government_id, body, action_type, dated, days)] += 1
+
+    def save(self) -> None:
+        with connection.cursor() as cursor:
+            for table, added in zip(
+                _KEYS, (self._actions, self._terms, self._replies), strict=True
+            ):
+                columns = len(_KEYS[table].split(",")) + 1
+                cursor.executemany(
+                    f"INSERT INTO {table} ({_KEYS[table]}, n) "
+                    f"VALUES ({', '.join(['%s'] * columns)}) {_upsert(table)}",
+                    [(*key, n) for key, n in added.items()],
+                )
+        self.__init__()
 
 
 @contextmanager
