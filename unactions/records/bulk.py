@@ -117,10 +117,10 @@ def triggers_dropped(names: Iterable[str], statements: Iterable[str]):
 
 @contextmanager
 def indexes_dropped(tables: Iterable[str], keep: Callable[[list[str]], bool]):
-    """On SQLite, drop the indexes of `tables` (those a statement created, not the ones
-    of primary keys and unique constraints) except those `keep` says to keep from their
-    columns, inside the caller's transaction until the block ends, then create them
-    again: built once from all the rows, instead of updated a row at a time. Yields the
+    """On SQLite, drop the indexes of `tables` that enforce nothing (not those of keys,
+    unique constraints or unique indexes), except those `keep` says to keep from their
+    columns, inside the caller's transaction until the block ends; then create them
+    again, built once from all the rows instead of updated a row at a time. Yields the
     names of those it dropped (none on other databases). Like `triggers_dropped`, no one
     sees them missing; a rollback brings them back."""
     if connection.vendor != "sqlite":
@@ -129,8 +129,10 @@ def indexes_dropped(tables: Iterable[str], keep: Callable[[list[str]], bool]):
     with connection.cursor() as cursor:
         tables = list(tables)
         cursor.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-            f"AND tbl_name IN ({', '.join(['%s'] * len(tables))})",
+            "SELECT m.name, m.sql FROM sqlite_master AS m "
+            "JOIN pragma_index_list(m.tbl_name) AS i ON i.name = m.name "
+            "WHERE m.type = 'index' AND m.sql IS NOT NULL AND NOT i.\"unique\" "
+            f"AND m.tbl_name IN ({', '.join(['%s'] * len(tables))})",
             tables,
         )
         dropped = {}

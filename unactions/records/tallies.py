@@ -18,7 +18,8 @@ more logs the actions whose indexed text changes, so that the facet index of sea
 
 `install` creates the triggers after every migration (a table rebuild by a later SQLite
 migration drops them) and recounts everything when any was missing or older. Large
-loads suspend the triggers and count in bulk (`suspended`, `count`).
+loads suspend the triggers (`suspended`) and keep the tallies themselves: they add up
+what their new actions add (`Counts`) and count the actions they change (`count`).
 """
 
 from __future__ import annotations
@@ -384,7 +385,7 @@ class Counts:
                     f"VALUES ({', '.join(['%s'] * columns)}) {_upsert(table)}",
                     [(*key, n) for key, n in added.items()],
                 )
-        self.__init__()
+                added.clear()
 
 
 @contextmanager
