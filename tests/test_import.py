@@ -190,3 +190,12 @@ def test_a_large_first_load_builds_its_indexes_again_at_the_end(db, seed_records
 
 def _fail(*args, **kwargs):
     raise RuntimeError("disk full")
+
+
+def test_an_action_added_after_a_load_gets_an_id_of_its_own(seeded):
+    """On PostgreSQL the loader takes new actions' ids from their sequence itself (it
+    inserts them with COPY): the next action saved one at a time does not reuse one."""
+    copied = models.Action.objects.order_by("-pk").first()
+    copied.pk, copied.record_id = None, "added-by-hand"
+    copied.save()
+    assert copied.pk > max(models.Action.objects.exclude(pk=copied.pk).values_list("pk", flat=True))

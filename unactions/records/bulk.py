@@ -1,8 +1,9 @@
 """Writing many rows at once without building model instances: the loader's fast path.
 
 `Inserter` turns plain tuples into one `executemany` per table (or one multi-row INSERT
-with RETURNING where the new primary keys are needed), adapting dates and JSON the way
-the model's fields would. It runs inside the caller's transaction and skips Django's
+with RETURNING where the new primary keys are needed; on PostgreSQL, COPY, with the new
+keys taken from their sequence beforehand), adapting dates and JSON the way the model's
+fields would. It runs inside the caller's transaction and skips Django's
 per-instance work (signals, `save()`), so only the loader uses it, for new actions.
 """
 
@@ -25,6 +26,7 @@ class Inserter:
     """INSERT statements for `fields` of `model`, reused for every batch."""
 
     def __init__(self, model: type[models.Model], fields: Sequence[str]):
+        self.model = model
         self.fields = [model._meta.get_field(name) for name in fields]
         quote = connection.ops.quote_name
         self.table = quote(model._meta.db_table)
@@ -46,12 +48,25 @@ class Inserter:
     def insert(self, rows: Iterable[Sequence]) -> None:
         """Insert every row; nothing is returned."""
         rows = [self._adapt(row) for row in rows] if self._adapted else list(rows)
-        if rows:
-            with connection.cursor() as cursor:
+        if not rows:
+            return
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                self._copy(cursor, self.columns, rows)
+            else:
                 cursor.executemany(self.sql, rows)
+
+    def _copy(self, cursor, columns: str, rows: Iterable[Sequence]) -> None:
+        """PostgreSQL: the rows through COPY, which neither parses nor plans a statement
+        per batch (psycopg adapts each value as for a query)."""
+        with cursor.cursor.copy(f"COPY {self.table} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
 
     def insert_returning(self, rows: Sequence[Sequence], returning: Sequence[str]) -> list[tuple]:
         """Insert every row and return the `returning` columns of each inserted row."""
+        if connection.vendor == "postgresql":
+            return self._copy_returning(rows, returning)
         quote = connection.ops.quote_name
         back = ", ".join(quote(name) for name in returning)
         placeholders = "(" + ", ".join(["%s"] * len(self.fields)) + ")"
@@ -68,6 +83,29 @@ class Inserter:
                 )
                 found.extend(cursor.fetchall())
         return found
+
+    def _copy_returning(self, rows: Sequence[Sequence], returning: Sequence[str]) -> list[tuple]:
+        """PostgreSQL: the rows through COPY, with primary keys taken from their
+        sequence beforehand (COPY returns nothing)."""
+        pk = self.model._meta.pk
+        position = {field.name: i for i, field in enumerate(self.fields)}
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [self.model._meta.db_table, pk.column, len(rows)],
+            )
+            ids = [pk_value for (pk_value,) in cursor.fetchall()]
+            adapted = [self._adapt(row) for row in rows]
+            columns = f"{connection.ops.quote_name(pk.column)}, {self.columns}"
+            self._copy(
+                cursor,
+                columns,
+                ([pk_value, *row] for pk_value, row in zip(ids, adapted, strict=True)),
+            )
+        return [
+            tuple(pk_value if name == pk.name else row[position[name]] for name in returning)
+            for pk_value, row in zip(ids, rows, strict=True)
+        ]
 
 
 def _adapter(field: models.Field) -> Callable:
