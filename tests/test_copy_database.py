@@ -50,6 +50,10 @@ def test_everything_is_copied(run, seed_file, tmp_path, target):  # noqa: F811
     db.execute(
         "UPDATE records_action SET status = 'draft', summary_zh = '摘要' WHERE record_id = '2020-12-04-chn-20-2020'"
     )
+    # Tally rows numbered in another order than the triggers would number them, as a
+    # large import writes them: the copy recounts them rather than copying them.
+    for table in ("records_actiontally", "records_termtally", "records_replytally"):
+        db.execute(f"UPDATE {table} SET id = id + 1000")
     db.commit()
     result = run("copy-database", source, target)
     assert result.returncode == 0, result.stderr
