@@ -72,6 +72,14 @@ def test_everything_is_copied(run, seed_file, tmp_path, target):  # noqa: F811
     assert shell.stdout.split("\n")[-2] == (
         "draft [] ['2020-12-16-special-procedures-press-release', '2020-09-01-special-procedures-other-letter']"
     )
+    # Its tallies agree with a recount of its actions.
+    recount = run(
+        "shell",
+        "-c",
+        "from unactions.records import tallies; print(tallies.check())",
+        DATABASE_URL=target,
+    )
+    assert recount.stdout.split("\n")[-2] == "[]"
     again = run("copy-database", source, target)
     assert again.returncode == 1
     assert "the target database already holds actions" in again.stderr

@@ -14,7 +14,7 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
 
-from django.db import connection, models
+from django.db import connection, connections, models
 
 # Fields whose Python values the database driver cannot take as they are.
 _ADAPTED = ("DateField", "DateTimeField", "JSONField")
@@ -135,17 +135,17 @@ def id_list_value(vendor: str, ids: list[int]):
 
 
 @contextmanager
-def triggers_dropped(names: Iterable[str], statements: Iterable[str]):
+def triggers_dropped(names: Iterable[str], statements: Iterable[str], using: str = "default"):
     """On SQLite, drop the triggers `names` inside the caller's transaction until the
     block ends, then create them again with `statements`; yields whether it did (on
     other databases it does nothing). A large load then inserts rows without a trigger
     each and does the triggers' work in bulk itself. No one sees them missing: SQLite
     has one writer at a time, and they are back when the transaction commits (or rolls
     back)."""
-    if connection.vendor != "sqlite":
+    if connections[using].vendor != "sqlite":
         yield False
         return
-    with connection.cursor() as cursor:
+    with connections[using].cursor() as cursor:
         for name in names:
             cursor.execute(f"DROP TRIGGER {name}")
         yield True

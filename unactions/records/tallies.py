@@ -389,14 +389,16 @@ class Counts:
 
 
 @contextmanager
-def suspended():
-    """The triggers off while a large load runs; the caller keeps the tallies with
-    `count`, a chunk of actions at a time (a trigger per row updates the same few tally
-    rows again and again: on PostgreSQL each update leaves a row version behind, and a
-    load of 3,000 actions averaged 89 a second, slowing as it went). SQLite drops the
-    triggers (see `bulk.triggers_dropped`), and the facet indexes read everything again;
-    on PostgreSQL they stay, and skip their work in this transaction only (a setting
-    they read: no lock, and other transactions' writes are counted as ever)."""
+def suspended(using: str = "default"):
+    """The triggers off while a large load or a copy runs, in the caller's transaction;
+    the caller keeps the tallies itself (`Counts` and `count`, or `rebuild`). A trigger
+    per row updates the same few tally rows again and again: on PostgreSQL each update
+    leaves a row version behind, and a load of 3,000 actions averaged 89 a second,
+    slowing as it went. SQLite drops the triggers (see `bulk.triggers_dropped`), and
+    the facet indexes read everything again; on PostgreSQL they stay, and skip their
+    work in this transaction only (a setting they read: no lock, and other
+    transactions' writes are counted as ever)."""
+    connection = connections[using]
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             # Local to the transaction: a rollback (to a savepoint too) takes it back.
@@ -404,7 +406,8 @@ def suspended():
             yield True
             cursor.execute("SELECT set_config(%s, 'off', true)", [_BULK_SETTING])
         return
-    with triggers_dropped(_triggers("sqlite"), _create_statements("sqlite")) as dropped:
+    statements = _create_statements("sqlite")
+    with triggers_dropped(_triggers("sqlite"), statements, using) as dropped:
         yield dropped
     if dropped:
         with connection.cursor() as cursor:

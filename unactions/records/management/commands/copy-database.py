@@ -6,7 +6,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import DatabaseError, connections
+from django.db import DatabaseError, connections, transaction
 
 from unactions.records import search, tallies
 from unactions.records.models import Action
@@ -71,11 +71,15 @@ class Command(RecordsCommand):
                     output=dump.name,
                     verbosity=0,
                 )
-                call_command("loaddata", dump.name, database="copy_target", verbosity=0)
-            # Primary keys were copied: let the target's sequences continue after them.
-            search.install_index(connections["copy_target"])
-            tallies.rebuild(connections["copy_target"])
-            self._reset_sequences()
+                # All in one transaction; the tallies counted once at the end, not by
+                # their triggers for each row.
+                with transaction.atomic(using="copy_target"):
+                    with tallies.suspended("copy_target"):
+                        call_command("loaddata", dump.name, database="copy_target", verbosity=0)
+                    search.install_index(connections["copy_target"])
+                    tallies.rebuild(connections["copy_target"])
+                    # Primary keys were copied: the target's sequences continue after them.
+                    self._reset_sequences()
         except DatabaseError as error:
             raise CommandError(f"the copy failed, nothing was changed: {error}") from None
         counts = {
