@@ -272,9 +272,10 @@ def _create(
         return
     terms.preload(records)
     now = timezone.now()
-    rows, documents = [], []
+    rows, documents, mechanisms = [], [], []
     for record in records:
         mechanism = terms.get(models.Mechanism, extract.named_mechanism(record.mechanism))
+        mechanisms.append(mechanism)
         documents.append(search.document(record, mechanism.name))
         rows.append((*_columns(record, mechanism), "", documents[-1], status, 1, now, now))
     editorial = ("summary_zh", "search_document", "status", "revision", "created", "updated")
@@ -286,8 +287,8 @@ def _create(
             [(ids[r.id], document) for r, document in zip(records, documents, strict=True)]
         )
     if bulk.counts is not None:
-        for record in records:
-            _count(bulk.counts, record, status, terms)
+        for record, mechanism in zip(records, mechanisms, strict=True):
+            _count(bulk.counts, record, mechanism, status, terms)
     if history is not None:
         # The first version of each action, as `history.version` would make it.
         user, author = authorship(history["user"], history["author"])
@@ -309,9 +310,14 @@ def _create(
         )
 
 
-def _count(counts: tallies.Counts, record: Record, status: str, terms: _Terms) -> None:
+def _count(
+    counts: tallies.Counts,
+    record: Record,
+    mechanism: models.Mechanism,
+    status: str,
+    terms: _Terms,
+) -> None:
     """Add a new action to what the load adds to the tallies."""
-    mechanism = terms.get(models.Mechanism, extract.named_mechanism(record.mechanism))
     response = record.response
     counts.add(
         status=status,
