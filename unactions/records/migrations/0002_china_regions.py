@@ -15,9 +15,10 @@ REGIONS = [
 
 
 def add_regions(apps, schema_editor):
-    Region = apps.get_model("records", "Region")
+    # The database being migrated, which need not be the default one (copy-database).
+    regions = apps.get_model("records", "Region").objects.using(schema_editor.connection.alias)
     for position, name in enumerate(REGIONS):
-        Region.objects.update_or_create(
+        regions.update_or_create(
             name=name, defaults={"slug": slugify(name), "position": position}
         )
 

@@ -6,12 +6,13 @@ from django.db import migrations, models
 def fill_years(apps, schema_editor):
     import datetime as dt
 
-    Action = apps.get_model("records", "Action")
-    dates = Action.objects.aggregate(first=models.Min("date"), last=models.Max("date"))
+    # The database being migrated, which need not be the default one (copy-database).
+    actions = apps.get_model("records", "Action").objects.using(schema_editor.connection.alias)
+    dates = actions.aggregate(first=models.Min("date"), last=models.Max("date"))
     if dates["first"] is None:
         return
     for year in range(dates["first"].year, dates["last"].year + 1):
-        Action.objects.filter(date__gte=dt.date(year, 1, 1), date__lt=dt.date(year + 1, 1, 1)).update(
+        actions.filter(date__gte=dt.date(year, 1, 1), date__lt=dt.date(year + 1, 1, 1)).update(
             year=year
         )
 
