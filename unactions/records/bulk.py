@@ -25,14 +25,17 @@ _MAX_PARAMETERS = 30_000
 class Inserter:
     """INSERT statements for `fields` of `model`, reused for every batch."""
 
-    def __init__(self, model: type[models.Model], fields: Sequence[str]):
+    def __init__(self, model: type[models.Model], fields: Sequence[str], using: str = "default"):
         self.model = model
+        self.connection = connection = connections[using]
         self.fields = [model._meta.get_field(name) for name in fields]
         quote = connection.ops.quote_name
         self.table = quote(model._meta.db_table)
         self.columns = ", ".join(quote(f.column) for f in self.fields)
         self._adapted: list[tuple[int, Callable]] = [
-            (i, _adapter(f)) for i, f in enumerate(self.fields) if f.get_internal_type() in _ADAPTED
+            (i, _adapter(f, connection))
+            for i, f in enumerate(self.fields)
+            if f.get_internal_type() in _ADAPTED
         ]
         self.sql = "INSERT INTO {} ({}) VALUES ({})".format(
             self.table, self.columns, ", ".join(["%s"] * len(self.fields))
@@ -50,8 +53,8 @@ class Inserter:
         rows = [self._adapt(row) for row in rows] if self._adapted else list(rows)
         if not rows:
             return
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
+        with self.connection.cursor() as cursor:
+            if self.connection.vendor == "postgresql":
                 self._copy(cursor, self.columns, rows)
             else:
                 cursor.executemany(self.sql, rows)
@@ -65,14 +68,14 @@ class Inserter:
 
     def insert_returning(self, rows: Sequence[Sequence], returning: Sequence[str]) -> list[tuple]:
         """Insert every row and return the `returning` columns of each inserted row."""
-        if connection.vendor == "postgresql":
+        if self.connection.vendor == "postgresql":
             return self._copy_returning(rows, returning)
-        quote = connection.ops.quote_name
+        quote = self.connection.ops.quote_name
         back = ", ".join(quote(name) for name in returning)
         placeholders = "(" + ", ".join(["%s"] * len(self.fields)) + ")"
         per_statement = max(1, _MAX_PARAMETERS // len(self.fields))
         found: list[tuple] = []
-        with connection.cursor() as cursor:
+        with self.connection.cursor() as cursor:
             for start in range(0, len(rows), per_statement):
                 batch = rows[start : start + per_statement]
                 cursor.execute(
@@ -89,14 +92,14 @@ class Inserter:
         sequence beforehand (COPY returns nothing)."""
         pk = self.model._meta.pk
         position = {field.name: i for i, field in enumerate(self.fields)}
-        with connection.cursor() as cursor:
+        with self.connection.cursor() as cursor:
             cursor.execute(
                 "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
                 [self.model._meta.db_table, pk.column, len(rows)],
             )
             ids = [pk_value for (pk_value,) in cursor.fetchall()]
             adapted = [self._adapt(row) for row in rows]
-            columns = f"{connection.ops.quote_name(pk.column)}, {self.columns}"
+            columns = f"{self.connection.ops.quote_name(pk.column)}, {self.columns}"
             self._copy(
                 cursor,
                 columns,
@@ -108,10 +111,10 @@ class Inserter:
         ]
 
 
-def _adapter(field: models.Field) -> Callable:
+def _adapter(field: models.Field, connection) -> Callable:
     """The backend's own conversion for the field's type (what `get_db_prep_save` ends in)."""
     kind = field.get_internal_type()
-    ops = connection.ops  # looked up once: `connection` is a proxy, dear per value
+    ops = connection.ops  # looked up once, not per value
     if kind == "DateField":
         return ops.adapt_datefield_value
     if kind == "DateTimeField":
@@ -154,35 +157,86 @@ def triggers_dropped(names: Iterable[str], statements: Iterable[str], using: str
 
 
 @contextmanager
-def indexes_dropped(tables: Iterable[str], keep: Callable[[list[str]], bool]):
-    """On SQLite, drop the indexes of `tables` that enforce nothing (not those of keys,
-    unique constraints or unique indexes), except those `keep` says to keep from their
-    columns, inside the caller's transaction until the block ends; then create them
-    again, built once from all the rows instead of updated a row at a time. Yields the
-    names of those it dropped (none on other databases). Like `triggers_dropped`, no one
-    sees them missing; a rollback brings them back."""
-    if connection.vendor != "sqlite":
-        yield []
-        return
+def indexes_dropped(
+    tables: Iterable[str], keep: Callable[[list[str]], bool], using: str = "default"
+):
+    """Drop the indexes of `tables` that enforce nothing (not those of keys, unique
+    constraints or unique indexes), except those `keep` says to keep from their columns,
+    inside the caller's transaction until the block ends; then create them again, built
+    once from all the rows instead of updated a row at a time. Yields the names of those
+    it dropped. No one sees them missing on SQLite, which has one writer at a time (as
+    with `triggers_dropped`); on PostgreSQL, dropping an index locks the table's readers
+    out until the transaction ends, so only a new database's first load should. A
+    rollback brings them back."""
+    connection = connections[using]
+    tables = list(tables)
     with connection.cursor() as cursor:
-        tables = list(tables)
-        cursor.execute(
-            "SELECT m.name, m.sql FROM sqlite_master AS m "
-            "JOIN pragma_index_list(m.tbl_name) AS i ON i.name = m.name "
-            "WHERE m.type = 'index' AND m.sql IS NOT NULL AND NOT i.\"unique\" "
-            f"AND m.tbl_name IN ({', '.join(['%s'] * len(tables))})",
-            tables,
-        )
-        dropped = {}
-        for name, sql in cursor.fetchall():
-            cursor.execute("SELECT name FROM pragma_index_info(%s) ORDER BY seqno", [name])
-            if not keep([column for (column,) in cursor.fetchall()]):
-                dropped[name] = sql
+        if connection.vendor == "postgresql":
+            cursor.execute(_POSTGRES_INDEXES, [tables])
+            found = cursor.fetchall()
+        else:
+            found = []
+            cursor.execute(
+                "SELECT m.name, m.sql FROM sqlite_master AS m "
+                "JOIN pragma_index_list(m.tbl_name) AS i ON i.name = m.name "
+                "WHERE m.type = 'index' AND m.sql IS NOT NULL AND NOT i.\"unique\" "
+                f"AND m.tbl_name IN ({', '.join(['%s'] * len(tables))})",
+                tables,
+            )
+            for name, sql in cursor.fetchall():
+                cursor.execute("SELECT name FROM pragma_index_info(%s) ORDER BY seqno", [name])
+                found.append((name, sql, [column for (column,) in cursor.fetchall()]))
+        dropped = {name: sql for name, sql, columns in found if not keep(columns)}
         for name in dropped:
             cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
         yield list(dropped)
         for sql in dropped.values():
             cursor.execute(sql)
+
+
+# PostgreSQL's indexes of some tables (an array) that enforce nothing: name, definition
+# and columns (none for an expression).
+_POSTGRES_INDEXES = """
+SELECT index.relname, pg_get_indexdef(i.indexrelid), array(
+    SELECT a.attname FROM unnest(i.indkey) WITH ORDINALITY AS k (attnum, n)
+    JOIN pg_attribute AS a ON a.attrelid = i.indrelid AND a.attnum = k.attnum ORDER BY k.n
+)
+FROM pg_index AS i
+JOIN pg_class AS t ON t.oid = i.indrelid
+JOIN pg_class AS index ON index.oid = i.indexrelid
+WHERE t.relname = ANY(%s) AND t.relnamespace = current_schema()::regnamespace
+AND NOT i.indisunique AND NOT i.indisprimary
+AND NOT EXISTS (SELECT 1 FROM pg_constraint AS c WHERE c.conindid = i.indexrelid)
+"""
+
+
+@contextmanager
+def foreign_keys_dropped(tables: Iterable[str], using: str = "default"):
+    """On PostgreSQL, drop the foreign keys of `tables` inside the caller's transaction
+    until the block ends, then add them again, each checked by one query over all the
+    rows (a key checked per row locks the row it points to). Like `indexes_dropped`,
+    for a new database: readers of the tables wait until the transaction ends. On
+    SQLite, which checks a deferred key at little cost, it does nothing."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        yield
+        return
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(_POSTGRES_FOREIGN_KEYS, [list(tables)])
+        keys = cursor.fetchall()
+        for table, name, _ in keys:
+            cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
+        yield
+        for table, name, definition in keys:
+            cursor.execute(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}")
+
+
+_POSTGRES_FOREIGN_KEYS = """
+SELECT t.relname, c.conname, pg_get_constraintdef(c.oid)
+FROM pg_constraint AS c JOIN pg_class AS t ON t.oid = c.conrelid
+WHERE c.contype = 'f' AND t.relname = ANY(%s) AND t.relnamespace = current_schema()::regnamespace
+"""
 
 
 @contextmanager
