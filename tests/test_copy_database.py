@@ -55,7 +55,10 @@ def test_everything_is_copied(run, seed_file, tmp_path, target):  # noqa: F811
     for table in ("records_actiontally", "records_termtally", "records_replytally"):
         db.execute(f"UPDATE {table} SET id = id + 1000")
     db.commit()
-    result = run("copy-database", source, target)
+    # The default database is neither (it is not even there): migrating the target must
+    # write the target's regions into the target.
+    elsewhere = f"sqlite:///{tmp_path / 'elsewhere.sqlite3'}"
+    result = run("copy-database", source, target, DATABASE_URL=elsewhere)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "Copied 22 actions, 22 versions and 1 users."
     before = run("export", DATABASE_URL=source).stdout
@@ -88,3 +91,106 @@ def test_everything_is_copied(run, seed_file, tmp_path, target):  # noqa: F811
 def test_a_missing_source(run, tmp_path, target):  # noqa: F811
     result = run("copy-database", f"sqlite:///{tmp_path / 'none.sqlite3'}", target)
     assert result.returncode == 1 and "no such database file" in result.stderr
+
+
+# Every index and constraint of the database: name, columns, kind.
+SCHEMA = (
+    "from django.db import connection; c = connection.cursor(); i = connection.introspection; "
+    "print(sorted((t, n, tuple(v['columns']), v['unique'], v['index'], v['foreign_key']) "
+    "for t in i.table_names(c) for n, v in i.get_constraints(c, t).items()))"
+)
+
+
+def _last_line(result) -> str:
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split("\n")[-2]
+
+
+def test_roles_and_permissions_are_copied_by_name(run, seed_file, tmp_path, target):  # noqa: F811
+    """Links to permissions carry over by name, though the target numbers them its own way;
+    a permission made by hand in the source is made on the target."""
+    assert run("import", str(seed_file)).returncode == 0
+    source = f"sqlite:///{tmp_path / 'db' / 'tracker.sqlite3'}"
+    setup = (
+        "from django.contrib.auth.models import Group, Permission, User; "
+        "from django.contrib.contenttypes.models import ContentType; "
+        "from django.db import connection; "
+        "c = connection.cursor(); c.execute('PRAGMA foreign_keys = OFF'); "
+        "c.execute('UPDATE auth_permission SET id = id + 500'); "
+        "c.execute('UPDATE auth_group_permissions SET permission_id = permission_id + 500'); "
+        "c.execute('PRAGMA foreign_keys = ON'); "
+        "bob = User.objects.create_user('bob', is_staff=True); "
+        "bob.groups.add(Group.objects.get(name='Reviewer')); "
+        "interns = Group.objects.create(name='Interns'); "
+        "bob.groups.add(interns); "
+        "interns.permissions.add(Permission.objects.get(codename='change_action')); "
+        "kind = ContentType.objects.get(app_label='records', model='action'); "
+        "bob.user_permissions.add(Permission.objects.create("
+        "content_type=kind, codename='sign_off_action', name='Can sign off')); "
+        "print('ready')"
+    )
+    assert _last_line(run("shell", "-c", setup, DATABASE_URL=source)) == "ready"
+    assert run("migrate", DATABASE_URL=target).returncode == 0
+    schema = _last_line(run("shell", "-c", SCHEMA, DATABASE_URL=target))
+    assert run("copy-database", source, target).returncode == 0
+    # The indexes and keys the copy dropped while it ran are back as they were.
+    assert _last_line(run("shell", "-c", SCHEMA, DATABASE_URL=target)) == schema
+    assert "records_action_newest" in schema and "records_actionissue_issue_id" in schema
+    check = (
+        "from django.contrib.auth.models import Group, User; "
+        "bob = User.objects.get(username='bob'); "
+        "print(sorted(g.name for g in bob.groups.all()), "
+        "[bob.has_perm(p) for p in ('records.change_action', 'records.sign_off_action', "
+        "'records.view_action', 'records.delete_action')], "
+        "sorted(g.name for g in Group.objects.all()))"
+    )
+    assert _last_line(run("shell", "-c", check, DATABASE_URL=target)) == (
+        "['Interns', 'Reviewer'] [True, True, True, False] "
+        "['Admin', 'Editor', 'Interns', 'Reviewer']"
+    )
+    roles = (
+        "from django.contrib.auth.models import Group; "
+        "print(sorted((g.name, p.content_type.app_label, p.codename) "
+        "for g in Group.objects.all() for p in g.permissions.all()))"
+    )
+    assert _last_line(run("shell", "-c", roles, DATABASE_URL=target)) == _last_line(
+        run("shell", "-c", roles, DATABASE_URL=source)
+    )
+
+
+def test_a_failed_copy_leaves_the_target_as_it_was(run, seed_file, tmp_path, target):  # noqa: F811
+    assert run("import", str(seed_file)).returncode == 0
+    source_file = tmp_path / "db" / "tracker.sqlite3"
+    db = sqlite3.connect(source_file)
+    # An action pointing at a mechanism that is gone (SQLite enforces foreign keys only
+    # when asked): the target refuses it when the copy commits.
+    db.execute(
+        "DELETE FROM records_mechanism WHERE id = "
+        "(SELECT mechanism_term_id FROM records_action WHERE mechanism_term_id IS NOT NULL LIMIT 1)"
+    )
+    db.commit()
+    result = run("copy-database", f"sqlite:///{source_file}", target)
+    assert result.returncode == 1
+    assert "the copy failed, nothing was changed" in result.stderr
+    assert "Traceback" not in result.stderr
+    count = (
+        "from django.contrib.auth.models import Group; from unactions.records.models import *; "
+        "print(Action.objects.count(), Mechanism.objects.count(), "
+        "sorted(Group.objects.values_list('name', flat=True)))"
+    )
+    assert _last_line(run("shell", "-c", count, DATABASE_URL=target)) == (
+        "0 0 ['Admin', 'Editor', 'Reviewer']"
+    )
+
+
+def test_a_target_in_use_is_refused(run, seed_file, tmp_path, target):  # noqa: F811
+    assert run("import", str(seed_file)).returncode == 0
+    source = f"sqlite:///{tmp_path / 'db' / 'tracker.sqlite3'}"
+    make_user = "from django.contrib.auth.models import User; User.objects.create_user('ann')"
+    assert run("migrate", DATABASE_URL=target).returncode == 0
+    assert run("shell", "-c", make_user, DATABASE_URL=target).returncode == 0
+    result = run("copy-database", source, target)
+    assert result.returncode == 1
+    assert "CommandError: the target database already holds users: copy into an empty one" in (
+        result.stderr
+    )

@@ -1,31 +1,16 @@
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 import dj_database_url
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import DatabaseError, connections, transaction
+from django.db import DatabaseError, connections
 
-from unactions.records import search, tallies
-from unactions.records.models import Action
+from unactions.records import database_copy
 
 from ._base import RecordsCommand
-
-# Rebuilt on the target, or not worth keeping (login attempts, sessions).
-SKIPPED = [
-    "contenttypes",
-    "auth.permission",
-    "sessions",
-    "admin.logentry",
-    "axes",
-    "records.actionsearchentry",  # the full-text index, rebuilt from the actions
-    "records.actiontally",  # counts, recounted from the actions
-    "records.termtally",
-    "records.replytally",
-    "records.actionchange",  # the log of changes the facet index follows: it starts anew
-]
+from ._progress import Progress
 
 
 class Command(RecordsCommand):
@@ -57,68 +42,13 @@ class Command(RecordsCommand):
         try:
             call_command("migrate", database="copy_source", interactive=False, verbosity=0)
             call_command("migrate", database="copy_target", interactive=False, verbosity=0)
-            if Action.objects.using("copy_target").exists():
-                raise CommandError(
-                    "the target database already holds actions: copy into an empty one"
-                )
-            with tempfile.NamedTemporaryFile("w+", suffix=".json") as dump:
-                call_command(
-                    "dumpdata",
-                    database="copy_source",
-                    natural_foreign=True,
-                    natural_primary=True,
-                    exclude=SKIPPED,
-                    output=dump.name,
-                    verbosity=0,
-                )
-                # All in one transaction; the tallies counted once at the end, not by
-                # their triggers for each row.
-                with transaction.atomic(using="copy_target"):
-                    with tallies.suspended("copy_target"):
-                        call_command("loaddata", dump.name, database="copy_target", verbosity=0)
-                    search.install_index(connections["copy_target"])
-                    tallies.rebuild(connections["copy_target"])
-                    # Primary keys were copied: the target's sequences continue after them.
-                    self._reset_sequences()
+            with Progress(self.stderr, "Copying rows") as progress:
+                counts = database_copy.copy("copy_source", "copy_target", progress.update)
+        except database_copy.CopyError as error:
+            raise CommandError(str(error)) from None
         except DatabaseError as error:
             raise CommandError(f"the copy failed, nothing was changed: {error}") from None
-        counts = {
-            label: (
-                model.objects.using("copy_source").count(),
-                model.objects.using("copy_target").count(),
-            )
-            for label, model in _models().items()
-        }
-        lost = {label: pair for label, pair in counts.items() if pair[0] != pair[1]}
-        if lost:
-            raise CommandError(f"rows differ after the copy: {lost}")
         self.stdout.write(
-            f"Copied {counts['actions'][1]} actions, {counts['versions'][1]} versions and "
-            f"{counts['users'][1]} users."
+            f"Copied {counts['records.Action']} actions, {counts['records.ActionVersion']} "
+            f"versions and {counts['auth.User']} users."
         )
-
-    def _reset_sequences(self):
-        from django.apps import apps
-        from django.core.management.color import no_style
-
-        connection = connections["copy_target"]
-        models = [m for m in apps.get_models() if m._meta.managed]
-        statements = connection.ops.sequence_reset_sql(no_style(), models)
-        with connection.cursor() as cursor:
-            for statement in statements:
-                cursor.execute(statement)
-
-
-def _models():
-    from django.contrib.auth.models import Group, User
-
-    from unactions.records.models import ActionVersion, Defender, Issue
-
-    return {
-        "actions": Action,
-        "versions": ActionVersion,
-        "defenders": Defender,
-        "issues": Issue,
-        "users": User,
-        "groups": Group,
-    }
