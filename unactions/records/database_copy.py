@@ -7,12 +7,14 @@ rows holds as it was. Memory stays that of one chunk however large the collectio
 
 What each database derives for itself is not copied but rebuilt: the content types and
 permissions that `migrate` creates (links to them are carried over by name), the
-full-text index, the tallies and the log of changes behind the facet index. Sessions,
-login attempts and the admin's log stay behind.
+full-text index (the target's own, kept as the actions go in), the tallies and the log
+of changes behind the facet index. Sessions, login attempts and the admin's log stay
+behind.
 
-The copy is one transaction on the target: foreign keys are checked when it commits
-(Django creates them deferrable), so the order of tables does not matter, and any
-failure leaves the target as it was.
+The copy is one transaction on the target, so any failure leaves it as it was; the
+source is read in one transaction too, as it was when the copy began. The target's
+indexes are built, and on PostgreSQL its foreign keys checked, once over all the rows at
+the end (SQLite checks its deferred keys as the rows go in, at little cost).
 """
 
 from __future__ import annotations
@@ -103,7 +105,7 @@ def copy(source: str, target: str, progress: Callable[[int, int], None] | None =
         tables = [model._meta.db_table for model in chosen]
         with (
             tallies.suspended(target),
-            indexes_dropped(tables, _none, using=target),
+            indexes_dropped(tables, _keep_none, using=target),
             foreign_keys_dropped(tables, using=target),
         ):
             for model in chosen:
@@ -144,7 +146,7 @@ def _check_empty(target: str, chosen: list[type[models.Model]]) -> None:
             )
 
 
-def _none(columns: list[str]) -> bool:
+def _keep_none(columns: list[str]) -> bool:
     return False
 
 
