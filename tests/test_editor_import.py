@@ -114,13 +114,13 @@ def test_nobody_confirms_anothers_upload(client, db, bob, alice):
 def test_the_editors_export_includes_drafts(client, seeded, carol):
     Action.objects.filter(record_id="2020-12-04-chn-20-2020").update(status="draft")
     client.force_login(carol)
-    data = json.loads(client.get("/admin/records/action/export/json/").content)
+    data = json.loads(client.get("/admin/records/action/export/json/").getvalue())
     assert len(data) == 22
-    rows = csvfile.loads(client.get("/admin/records/action/export/csv/").content.decode())
+    rows = csvfile.loads(client.get("/admin/records/action/export/csv/").getvalue().decode())
     assert len(rows) == 22
     workbook = client.get("/admin/records/action/export/xlsx/")
     assert workbook["Content-Type"].startswith("application/vnd.openxmlformats")
-    assert len(xlsxfile.loads(workbook.content)) == 22
+    assert len(xlsxfile.loads(workbook.getvalue())) == 22
     assert client.get("/admin/records/action/export/pdf/").status_code == 404
 
 

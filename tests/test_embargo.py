@@ -55,7 +55,7 @@ def surfaces(client) -> dict[str, str]:
     for name, url in pages.items():
         response = client.get(url)
         # A 404 page repeats the address asked for (in its language link), nothing more.
-        shown[name] = "404" if response.status_code == 404 else response.content.decode()
+        shown[name] = "404" if response.status_code == 404 else response.getvalue().decode()
     return shown
 
 
@@ -76,7 +76,7 @@ def test_before_the_embargo_nothing_shows(client, embargoed):
         assert client.get("/actions/2026-10-11-chn-9-2026/").status_code == 404
         assert client.get("/defenders/lin-qiaoyu/").status_code == 404
         assert "3 actions found" in client.get("/?type=urgent_appeal").content.decode()
-        assert len(json.loads(client.get("/actions.json").content)) == 22
+        assert len(json.loads(client.get("/actions.json").getvalue())) == 22
 
 
 def test_on_the_embargo_day_it_is_published_by_itself(client, embargoed):

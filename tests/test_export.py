@@ -55,3 +55,31 @@ def test_csv_export_has_a_row_per_action(seeded):
     assert rows[1]["joint"] == "true"
     assert json.loads(rows[1]["response"])["date"] == "2020-12-28"
     assert rows[2]["response"] == ""
+
+
+def test_records_are_read_a_chunk_at_a_time(seeded, monkeypatch):
+    """A large collection is never read at once: every query names at most a chunk of
+    actions (SQLite refused a million ids in one prefetch), and the records are those of
+    a single read."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from unactions.records import serialize
+
+    whole = export_json()
+    monkeypatch.setattr(serialize, "CHUNK", 5)
+    with CaptureQueriesContext(connection) as queries:
+        assert export_json() == whole
+    longest_in = max(
+        len(query["sql"].split(" IN (", 1)[1].split(")")[0].split(","))
+        for query in queries
+        if " IN (" in query["sql"]
+    )
+    assert longest_in == 5
+
+
+def test_json_written_in_pieces_is_the_array_json_writes(seed_records):
+    for records in ([], seed_records[:1], seed_records):
+        expected = json.dumps([r.to_dict() for r in records], ensure_ascii=False, indent=2)
+        assert jsonfile.dumps(records) == expected + "\n"
+        assert "".join(csvfile.pieces(records, size=100)) == csvfile.dumps(records)

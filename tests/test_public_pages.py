@@ -97,21 +97,21 @@ class TestDownloads:
         response = client.get("/actions.csv?region=tibet&type=press_release")
         assert response["Content-Type"] == "text/csv; charset=utf-8"
         assert "attachment" in response["Content-Disposition"]
-        rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+        rows = list(csv.DictReader(io.StringIO(response.getvalue().decode())))
         assert [r["id"] for r in rows] == [
             "2020-06-26-special-procedures-press-release",
             "2020-05-19-special-procedures-press-release",
         ]
 
     def test_json_in_the_record_schema(self, client, seeded):
-        data = json.loads(client.get("/actions.json?q=Qin").content)
+        data = json.loads(client.get("/actions.json?q=Qin").getvalue())
         assert [r["id"] for r in data] == ["2020-12-04-chn-20-2020"]
         assert data[0]["defenders"] == ["Qin Yongpei", "Chang Weiping"]
 
     def test_downloads_leave_out_drafts(self, client, seeded):
         models.Action.objects.filter(record_id="2020-12-04-chn-20-2020").update(status="draft")
-        assert json.loads(client.get("/actions.json?q=Qin").content) == []
-        assert len(json.loads(client.get("/actions.json").content)) == 21
+        assert json.loads(client.get("/actions.json?q=Qin").getvalue()) == []
+        assert len(json.loads(client.get("/actions.json").getvalue())) == 21
 
 
 class TestLanguages:

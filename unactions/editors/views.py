@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,11 +28,13 @@ from unactions.records.serialize import records_of
 from .forms import ImportForm
 from .models import PendingImport
 
+# Writers of the text in pieces, sent as written (a whole collection would not fit in a
+# server's memory); XLSX is built whole (it holds 1,048,576 rows at most).
 EXPORTS = {
-    "json": (jsonfile.dumps, "application/json; charset=utf-8"),
-    "csv": (csvfile.dumps, "text/csv; charset=utf-8"),
+    "json": (jsonfile.pieces, "application/json; charset=utf-8"),
+    "csv": (csvfile.pieces, "text/csv; charset=utf-8"),
     "xlsx": (
-        xlsxfile.dumps,
+        lambda records: [xlsxfile.dumps(records)],
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ),
 }
@@ -53,7 +55,7 @@ def export_actions(request, format: str):
     if format not in EXPORTS:
         raise Http404("No such format")
     writer, content_type = EXPORTS[format]
-    response = HttpResponse(
+    response = StreamingHttpResponse(
         writer(records_of(Action.objects.with_record())), content_type=content_type
     )
     stamp = timezone.localdate().isoformat()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from .errors import Problem, RecordsError
 from .record import SCHEMA_KEYS, Record
@@ -12,12 +12,22 @@ from .table import check_header, records_of_rows, row_of
 
 
 def dumps(records: Iterable[Record]) -> str:
+    return "".join(pieces(records))
+
+
+def pieces(records: Iterable[Record], size: int = 1 << 16) -> Iterator[str]:
+    """The text of `dumps` in pieces of about `size` characters, for collections too
+    large to hold at once."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=SCHEMA_KEYS, lineterminator="\n")
     writer.writeheader()
     for record in records:
         writer.writerow(row_of(record))
-    return out.getvalue()
+        if out.tell() >= size:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue()
 
 
 def loads(text: str) -> list[Record]:

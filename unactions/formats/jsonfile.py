@@ -1,6 +1,7 @@
 """Records as JSON: a JSON array of records in the schema's key order.
 
-`dumps` writes what `unactions export --format json` prints; `loads` reads it back,
+`dumps` writes what `unactions export --format json` prints (`pieces`, the same text a
+record at a time, for collections too large to hold at once); `loads` reads it back,
 checking every key of every record so that a hand-edited file fails with the record and
 key at fault rather than half-importing.
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from .dates import parse_date
@@ -19,7 +20,19 @@ from .record import SCHEMA_KEYS, Document, Record, RelatedSource, Response
 
 
 def dumps(records: Iterable[Record]) -> str:
-    return json.dumps([r.to_dict() for r in records], ensure_ascii=False, indent=2) + "\n"
+    return "".join(pieces(records))
+
+
+def pieces(records: Iterable[Record]) -> Iterator[str]:
+    """The text of `dumps` in pieces, a record at a time: what `json.dumps` writes for
+    the list of them, indented by two spaces."""
+    before = "[\n  "
+    for record in records:
+        text = json.dumps(record.to_dict(), ensure_ascii=False, indent=2)
+        # A new line in the text is one between keys (JSON escapes those in strings).
+        yield before + text.replace("\n", "\n  ")
+        before = ",\n  "
+    yield "[]\n" if before == "[\n  " else "\n]\n"
 
 
 def loads(text: str) -> list[Record]:

@@ -173,7 +173,10 @@ class _Writer:
             raise BuildError(f"{page.url} answered {response.status_code}")
         target = self.work / page.path
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(response.content)
+        with target.open("wb") as out:
+            # A download is streamed: written as it comes, not held whole.
+            for piece in response if response.streaming else [response.content]:
+                out.write(piece)
 
 
 # What each process of a parallel export writes with (a fork inherits it).

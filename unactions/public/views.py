@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q, prefetch_related_objects
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -161,9 +161,10 @@ def download(request, format: str):
         actions = find_actions(query).with_record()
     except QueryError as error:
         return _bad_query(request, error)
-    writer = {"csv": csvfile.dumps, "json": jsonfile.dumps}[format]
+    writer = {"csv": csvfile.pieces, "json": jsonfile.pieces}[format]
     content_type = {"csv": "text/csv", "json": "application/json"}[format]
-    response = HttpResponse(
+    # Sent as it is written: a whole collection would not fit in a server's memory.
+    response = StreamingHttpResponse(
         writer(records_of(actions)), content_type=f"{content_type}; charset=utf-8"
     )
     stamp = timezone.localdate().isoformat()

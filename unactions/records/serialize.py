@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from django.db.models import QuerySet
+
 from unactions.formats import record as schema
 
 from .models import Action
+
+# Actions are read, with what their records hold, this many at a time: a whole
+# collection at once would sit in memory, and SQLite refuses a prefetch of more ids
+# than it takes parameters (32,766).
+CHUNK = 1_000
 
 
 def record_of(action: Action) -> schema.Record:
@@ -55,5 +62,7 @@ def record_of(action: Action) -> schema.Record:
 
 
 def records_of(actions: Iterable[Action]) -> Iterator[schema.Record]:
+    if isinstance(actions, QuerySet):
+        actions = actions.iterator(chunk_size=CHUNK)
     for action in actions:
         yield record_of(action)

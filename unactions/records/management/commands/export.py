@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from django.core.management.base import CommandError
@@ -13,7 +14,13 @@ from unactions.records.serialize import records_of
 from ._base import RecordsCommand, ensure_database
 from ._progress import Progress
 
-WRITERS = {"json": jsonfile.dumps, "csv": csvfile.dumps, "xlsx": xlsxfile.dumps}
+# Each writes the file in pieces, so that a large collection is never held whole (XLSX
+# excepted: it holds 1,048,576 rows at most).
+WRITERS = {
+    "json": jsonfile.pieces,
+    "csv": csvfile.pieces,
+    "xlsx": lambda records: [xlsxfile.dumps(records)],
+}
 
 
 class Command(RecordsCommand):
@@ -26,6 +33,10 @@ class Command(RecordsCommand):
         )
 
     def handle(self, *args, format: str, output: str | None, **options):
+        if output is None and format == "xlsx":
+            raise CommandError("an XLSX export needs --output FILE")
+        if output is not None and not Path(output).parent.is_dir():
+            raise CommandError(f"{output}: the folder {Path(output).parent} does not exist")
         ensure_database()
         actions = Action.objects.with_record()
         total = actions.count()
@@ -36,26 +47,28 @@ class Command(RecordsCommand):
                     progress.update(done, total)
                     yield record
 
-            content = WRITERS[format](counted())
-        if output is None:
-            if isinstance(content, bytes):
-                raise CommandError("an XLSX export needs --output FILE")
-            self.stdout.write(content, ending="")
-            return
-        write_atomically(Path(output), content)
+            pieces = WRITERS[format](counted())
+            if output is None:
+                for piece in pieces:
+                    self.stdout.write(piece, ending="")
+                return
+            write_atomically(Path(output), pieces)
         self.stderr.write(f"Wrote {total} actions to {output}")
 
 
-def write_atomically(path: Path, content: str | bytes) -> None:
+def write_atomically(path: Path, pieces: Iterable[str | bytes]) -> None:
     """Write the whole file or, on any error, leave what was there untouched."""
-    folder = path.parent
-    if not folder.is_dir():
-        raise CommandError(f"{path}: the folder {folder} does not exist")
     try:
-        fd, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.")
-        data = content.encode("utf-8") if isinstance(content, str) else content
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.replace(temporary, path)
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     except OSError as error:
         raise CommandError(f"{path}: cannot write ({error.strerror})") from None
+    try:
+        with os.fdopen(fd, "wb") as out:
+            for piece in pieces:
+                out.write(piece.encode("utf-8") if isinstance(piece, str) else piece)
+        os.replace(temporary, path)
+    except BaseException as error:
+        Path(temporary).unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise CommandError(f"{path}: cannot write ({error.strerror})") from None
+        raise
