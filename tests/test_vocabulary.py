@@ -48,7 +48,7 @@ def test_merging_two_issue_tags(client, seeded, alice):
         "human rights lawyers",
         "arbitrary detention",
     ]
-    data = json.loads(client.get("/actions.json?issue=human-rights-lawyers").content)
+    data = json.loads(client.get("/actions.json?issue=human-rights-lawyers").getvalue())
     assert [r["id"] for r in data] == [
         "2020-12-16-special-procedures-press-release",
         "2020-12-04-chn-20-2020",
