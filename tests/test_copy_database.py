@@ -163,7 +163,8 @@ def test_a_failed_copy_leaves_the_target_as_it_was(run, seed_file, tmp_path, tar
     source_file = tmp_path / "db" / "tracker.sqlite3"
     db = sqlite3.connect(source_file)
     # An action pointing at a mechanism that is gone (SQLite enforces foreign keys only
-    # when asked): the target refuses it when the copy commits.
+    # when asked): the target refuses it at the end (PostgreSQL as the key is added back,
+    # SQLite as the transaction commits), once every row went in.
     db.execute(
         "DELETE FROM records_mechanism WHERE id = "
         "(SELECT mechanism_term_id FROM records_action WHERE mechanism_term_id IS NOT NULL LIMIT 1)"

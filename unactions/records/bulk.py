@@ -1,10 +1,12 @@
-"""Writing many rows at once without building model instances: the loader's fast path.
+"""Writing many rows at once without building model instances: the fast path of the
+loader and of copy-database (records/database_copy.py).
 
 `Inserter` turns plain tuples into one `executemany` per table (or one multi-row INSERT
 with RETURNING where the new primary keys are needed; on PostgreSQL, COPY, with the new
 keys taken from their sequence beforehand), adapting dates and JSON the way the model's
 fields would. It runs inside the caller's transaction and skips Django's
-per-instance work (signals, `save()`), so only the loader uses it, for new actions.
+per-instance work (signals, `save()`), so only those two use it: the loader for new
+actions, the copy for rows that are already whole.
 """
 
 from __future__ import annotations
