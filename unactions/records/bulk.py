@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from itertools import islice
 
 from django.db import connection, connections, models
 
@@ -111,6 +112,13 @@ class Inserter:
             tuple(pk_value if name == pk.name else row[position[name]] for name in returning)
             for pk_value, row in zip(ids, rows, strict=True)
         ]
+
+
+def chunks(items: Iterable, size: int) -> Iterator[list]:
+    """The items in lists of `size` (the last one shorter), read as they are needed."""
+    items = iter(items)
+    while chunk := list(islice(items, size)):
+        yield chunk
 
 
 def _adapter(field: models.Field, connection) -> Callable:

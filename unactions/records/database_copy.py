@@ -21,14 +21,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from itertools import islice
 
 from django.apps import apps
 from django.core.management.color import no_style
 from django.db import connections, models, transaction
 
 from . import tallies
-from .bulk import Inserter, foreign_keys_dropped, indexes_dropped
+from .bulk import Inserter, chunks, foreign_keys_dropped, indexes_dropped
 
 # Rebuilt on the target, or not worth keeping (app labels or model labels).
 SKIPPED = {
@@ -150,11 +149,6 @@ def _keep_none(columns: list[str]) -> bool:
     return False
 
 
-def _chunks(rows: Iterator[tuple]) -> Iterator[list[tuple]]:
-    while chunk := list(islice(rows, CHUNK)):
-        yield chunk
-
-
 def _copy_table(model, source: str, target: str, keys: dict) -> Iterator[int]:
     """Copy the model's rows, yielding the size of each chunk written."""
     fields = model._meta.concrete_fields
@@ -163,14 +157,15 @@ def _copy_table(model, source: str, target: str, keys: dict) -> Iterator[int]:
         for i, field in enumerate(fields)
         if field.is_relation and field.related_model in keys
     ]
-    inserter = Inserter(model, [field.attname for field in fields], using=target)
+    names = [field.attname for field in fields]
+    inserter = Inserter(model, names, using=target)
     rows = (
         model._base_manager.using(source)
         .order_by("pk")
-        .values_list(*(field.attname for field in fields))
+        .values_list(*names)
         .iterator(chunk_size=CHUNK)
     )
-    for chunk in _chunks(rows):
+    for chunk in chunks(rows, CHUNK):
         if remapped:
             chunk = [_remap(row, remapped) for row in chunk]
         inserter.insert(chunk)

@@ -20,7 +20,7 @@ from unactions.formats.errors import Problem, RecordsError
 from unactions.formats.record import ACTION_TYPES, BODIES, Record
 
 from . import models, search, tallies
-from .bulk import Inserter, indexes_dropped, tuned_for_large_load
+from .bulk import Inserter, chunks, indexes_dropped, tuned_for_large_load
 from .history import authorship, version, with_editorial
 from .serialize import record_of
 
@@ -78,7 +78,7 @@ def load_records(
             done = 0
             # Into an empty database (a first load), every record is new.
             anything_stored = models.Action.objects.exists()
-            for chunk in _chunks(records, CHUNK):
+            for chunk in chunks(records, CHUNK):
                 stored = _stored([r.id for r in chunk]) if anything_stored else {}
                 new: list[Record] = []
                 changes: list[tuple[models.Action, Record, str]] = []
@@ -127,11 +127,6 @@ class _Bulk:
     # what its new actions add to them, and it counts its changes itself.
     counts: tallies.Counts | None = None
     search: bool = False  # the loader indexes new actions for search
-
-
-def _chunks(items: Sequence, size: int):
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def _stored(record_ids: list[str]) -> dict[str, models.Action]:
@@ -199,7 +194,7 @@ class _Terms:
                     )
         for model, names in wanted.items():
             missing = [n for n in names if (model, n) not in self._cache]
-            for chunk in _chunks(missing, CHUNK):
+            for chunk in chunks(missing, CHUNK):
                 for term in model.objects.filter(name__in=chunk):
                     self._add(term)
             new = [n for n in missing if (model, n) not in self._cache]
@@ -252,7 +247,7 @@ def _unique_slugs(model, names: list[str]) -> dict[str, str]:
     """A slug for each new name, unique among the stored ones and each other."""
     bases = {n: slugify(n, allow_unicode=True) or model._meta.model_name for n in names}
     taken = set()
-    for chunk in _chunks(sorted(set(bases.values())), CHUNK):
+    for chunk in chunks(sorted(set(bases.values())), CHUNK):
         taken |= set(model.objects.filter(slug__in=chunk).values_list("slug", flat=True))
     slugs = {}
     for name in names:
