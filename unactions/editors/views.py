@@ -28,13 +28,13 @@ from unactions.records.serialize import records_of
 from .forms import ImportForm
 from .models import PendingImport
 
-# Writers of the text in pieces, sent as written (a whole collection would not fit in a
-# server's memory); XLSX is built whole (it holds 1,048,576 rows at most).
+# Writers of the file in pieces, sent as written (a whole collection would not fit in a
+# server's memory).
 EXPORTS = {
     "json": (jsonfile.pieces, "application/json; charset=utf-8"),
     "csv": (csvfile.pieces, "text/csv; charset=utf-8"),
     "xlsx": (
-        lambda records: [xlsxfile.dumps(records)],
+        xlsxfile.pieces,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ),
 }

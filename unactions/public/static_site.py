@@ -174,9 +174,8 @@ class _Writer:
         target = self.work / page.path
         target.parent.mkdir(parents=True, exist_ok=True)
         with target.open("wb") as out:
-            # A download is streamed: written as it comes, not held whole.
-            for piece in response if response.streaming else [response.content]:
-                out.write(piece)
+            # Any response is iterable; a streamed one (a download) is written as it comes.
+            out.writelines(response)
 
 
 # What each process of a parallel export writes with (a fork inherits it).

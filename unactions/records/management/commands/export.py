@@ -14,13 +14,8 @@ from unactions.records.serialize import records_of
 from ._base import RecordsCommand, ensure_database
 from ._progress import Progress
 
-# Each writes the file in pieces, so that a large collection is never held whole (XLSX
-# excepted: it holds 1,048,576 rows at most).
-WRITERS = {
-    "json": jsonfile.pieces,
-    "csv": csvfile.pieces,
-    "xlsx": lambda records: [xlsxfile.dumps(records)],
-}
+# Each writes the file in pieces, so that a large collection is never held whole.
+WRITERS = {"json": jsonfile.pieces, "csv": csvfile.pieces, "xlsx": xlsxfile.pieces}
 
 
 class Command(RecordsCommand):
