@@ -1,4 +1,4 @@
-"""Facet counts of searches from columns held in memory (SQLite).
+"""Facet counts of searches from columns held in memory.
 
 A search for a common word can match most of the collection, and its facets cannot come
 from the tallies (records/tallies.py), which count all public actions: SQLite would
@@ -11,15 +11,23 @@ text, with which records/ranking.py ranks a search by relevance.
 
 It is never stale. The tallies' triggers log the id of every action whose facet values
 or indexed text change (`ActionChange`), in the same transaction as the change; a large
-load logs one
-entry that stands for everything. Before it counts, the index reads the entries it has
-not seen and re-reads those actions (or everything), in the same read transaction as
-the search itself. A process keeps one index: a server process reads it in the
-background as it starts (`warm_up`, from unactions/wsgi.py), or else on its first search.
+load logs one entry that stands for everything. Before it counts, the index reads the
+entries it has not seen and re-reads those actions (or everything), in the same read
+transaction as the search itself. On SQLite, with its one writer, entries commit in the
+order of their numbers: the index reads those after the last it saw. On PostgreSQL a
+transaction can commit after a later one; each entry holds its transaction's id, and
+the index reads again those of the transactions its last look could not see (from
+the oldest then running: the snapshot's `xmin`). A transaction that has written itself
+counts with a copy of the index that holds its writes, which no other may see.
+
+A process keeps one index: a server process reads it in the background as it starts
+(`warm_up`, from unactions/wsgi.py), or else on its first search. The matches of a
+search come from the database's full-text index each time (FTS5 or PostgreSQL's).
 """
 
 from __future__ import annotations
 
+import copy
 import ctypes
 import datetime as dt
 import logging
@@ -29,7 +37,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from unactions.formats import searchtext
@@ -53,6 +61,15 @@ PATCH_LIMIT = 20_000
 
 # SQLite's julianday() of a date, less this, is Python's date.toordinal().
 _ORDINAL = 1721424.5
+
+
+def _ordinal(vendor: str, column: str) -> str:
+    """SQL for the ordinal of a date column (Python's `date.toordinal()`)."""
+    if vendor == "postgresql":
+        return f"({column} - DATE '0001-01-01' + 1)"
+    return f"CAST(julianday({column}) - {_ORDINAL} AS INTEGER)"
+
+
 # The ordinal of NumPy's first day (datetime64[D] zero).
 _EPOCH = dt.date(1970, 1, 1).toordinal()
 
@@ -62,17 +79,20 @@ def _code(column: str, values: list[str]) -> str:
     return f"CASE {column} {cases} ELSE -1 END"
 
 
-# The columns of an action read, in order; all are integers.
-_ACTION_COLUMNS = {
-    "id": "id",
-    "published": "status = 'published'",
-    "embargo": f"COALESCE(CAST(julianday(embargo_until) - {_ORDINAL} AS INTEGER), 0)",
-    "date": f"CAST(julianday(date) - {_ORDINAL} AS INTEGER)",
-    "body": _code("body", BODIES),
-    "type": _code("action_type", TYPES),
-    "year": "year",
-    "mechanism": "mechanism_term_id",
-}
+def _action_columns(vendor: str) -> dict[str, str]:
+    """The columns of an action read, in order; all are integers."""
+    return {
+        "id": "id",
+        "published": "CASE WHEN status = 'published' THEN 1 ELSE 0 END",
+        "embargo": f"COALESCE({_ordinal(vendor, 'embargo_until')}, 0)",
+        "date": _ordinal(vendor, "date"),
+        "body": _code("body", BODIES),
+        "type": _code("action_type", TYPES),
+        "year": "year",
+        "mechanism": "mechanism_term_id",
+    }
+
+
 # The column facets packed into a cell's key, with the bits each takes, after the
 # mechanism's id; codes are stored plus one (-1 is a value out of the choices).
 _CELL_BITS = (("year", 12), ("response", 2), ("type", 5), ("body", 4))
@@ -154,6 +174,7 @@ class FacetIndex:
     def __init__(self):
         self.seen = 0  # the last change applied (`ActionChange.seq`) ...
         self.token = None  # ... and its token, which a rolled-back change will not have
+        self.xmin = 0  # PostgreSQL: the oldest transaction running at the last look
         self.size = 0
         self.columns: dict[str, np.ndarray] = {}
         self.links: dict[str, tuple[np.ndarray, np.ndarray]] = {}
@@ -173,7 +194,7 @@ class FacetIndex:
         self._read_actions(cursor)
         self.links = {}
         for kind, table, column in LINKS:
-            rows = _integers(cursor, ("action_id", column), table)
+            rows = _numbers(cursor, ("action_id", column), table)
             self.links[kind] = (rows[:, 0].astype(np.int32), _narrow(rows[:, 1]))
 
     def patch(self, cursor, ids: list[int]) -> None:
@@ -201,7 +222,10 @@ class FacetIndex:
             actions, terms = self.links[kind]
             kept = ~np.isin(actions, wanted)
             added = np.concatenate(
-                [_integers(cursor, ("action_id", column), table, "action_id", c) for c in chunks]
+                [
+                    _numbers(cursor, ("action_id", column), table, *_among("action_id", c))
+                    for c in chunks
+                ]
             )
             self.links[kind] = (
                 np.concatenate([actions[kept], added[:, 0].astype(np.int32)]),
@@ -228,19 +252,22 @@ class FacetIndex:
     def _read_actions(self, cursor, only: list[int] | None = None) -> None:
         """Read the actions (all, or `only` these), with whether each has a response
         and the length of its indexed text."""
-        rows = _integers(cursor, _ACTION_COLUMNS.values(), "records_action", "id", only)
+        vendor = cursor.db.vendor
+        columns = _action_columns(vendor)
+        rows = _numbers(cursor, columns.values(), "records_action", *_among("id", only))
         ids = rows[:, 0]
-        for index, name in enumerate(_ACTION_COLUMNS):
+        for index, name in enumerate(columns):
             if index:
                 self.columns[name][ids] = rows[:, index]
-        indexed, lengths = ranking.document_lengths(cursor, only)
-        self.columns["length"][indexed[indexed < self.size]] = lengths[indexed < self.size]
-        responses = _integers(
+        if vendor == "sqlite":
+            # FTS5's lengths, with which `ranking` ranks (PostgreSQL ranks itself).
+            indexed, lengths = ranking.document_lengths(cursor, only)
+            self.columns["length"][indexed[indexed < self.size]] = lengths[indexed < self.size]
+        responses = _numbers(
             cursor,
-            ["action_id", f"COALESCE(CAST(julianday(date) - {_ORDINAL} AS INTEGER), 0)"],
+            ["action_id", f"COALESCE({_ordinal(vendor, 'date')}, 0)"],
             "records_response",
-            "action_id",
-            only,
+            *_among("action_id", only),
         )
         self.columns["responded"][responses[:, 0]] = True
         self.columns["replied"][responses[:, 0]] = responses[:, 1]
@@ -268,29 +295,79 @@ class FacetIndex:
             packed = packed >> bits
         self.cell_values["mechanism"] = packed
 
-    def refresh(self, cursor) -> None:
-        """Apply the changes logged since the last look."""
+    def refresh(self, cursor) -> FacetIndex:
+        """Apply the changes logged since the last look: the index to count with (on
+        PostgreSQL, in a transaction that has written, a copy of this one)."""
+        if cursor.db.vendor == "postgresql":
+            cursor.execute("SELECT pg_current_xact_id_if_assigned() IS NOT NULL")
+            if cursor.fetchone()[0]:
+                # What this transaction sees is its own until it commits, if it does.
+                own = self.copy()
+                own.refresh_since(cursor)
+                return own
+            self.refresh_since(cursor)
+            return self
         cursor.execute("SELECT seq, token FROM records_actionchange ORDER BY seq DESC LIMIT 1")
         last = cursor.fetchone() or (0, None)
         if last == (self.seen, self.token) and self.columns:
-            return
-        unbroken = bool(self.columns) and 0 < self.seen <= last[0]
-        if unbroken:
-            cursor.execute("SELECT token FROM records_actionchange WHERE seq = %s", [self.seen])
-            unbroken = cursor.fetchone() == (self.token,)
-        if unbroken:
-            cursor.execute(
-                "SELECT DISTINCT action_id FROM records_actionchange WHERE seq > %s LIMIT %s",
-                [self.seen, PATCH_LIMIT + 1],
-            )
-            ids = [row[0] for row in cursor.fetchall()]
-            unbroken = None not in ids and len(ids) <= PATCH_LIMIT
-        if unbroken:
+            return self
+        unbroken = self._unbroken(cursor) and self.seen <= last[0]
+        ids = self._changed(cursor, "seq > %s", self.seen) if unbroken else None
+        self._apply(cursor, ids)
+        self.seen, self.token = last
+        return self
+
+    def refresh_since(self, cursor) -> None:
+        """Apply the changes of the transactions the last look could not see
+        (PostgreSQL): those from the oldest then running on, seen then or not."""
+        cursor.execute(
+            "SELECT seq, token, pg_snapshot_xmin(pg_current_snapshot())::text::bigint "
+            "FROM records_actionchange ORDER BY seq DESC LIMIT 1"
+        )
+        last = cursor.fetchone()
+        # An empty log: its table was emptied (migrations leave an entry).
+        unbroken = last is not None and self._unbroken(cursor)
+        ids = self._changed(cursor, "xid >= %s", self.xmin) if unbroken else None
+        self._apply(cursor, ids)
+        self.seen, self.token, self.xmin = last or (0, None, 0)
+
+    def _unbroken(self, cursor) -> bool:
+        """Whether the index has been read and the last entry it saw is still there: not
+        rolled back or pruned since (or then every later entry may be gone)."""
+        if not self.columns or not self.seen:
+            return False
+        cursor.execute(
+            "SELECT 1 FROM records_actionchange WHERE seq = %s AND token = %s",
+            [self.seen, self.token],
+        )
+        return cursor.fetchone() is not None
+
+    @staticmethod
+    def _changed(cursor, where: str, since: int) -> list[int] | None:
+        """The actions logged by the entries `where` (with `since`); None for
+        everything: an entry says so, or there are too many to read one by one."""
+        cursor.execute(
+            f"SELECT DISTINCT action_id FROM records_actionchange WHERE {where} LIMIT %s",
+            [since, PATCH_LIMIT + 1],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        return ids if None not in ids and len(ids) <= PATCH_LIMIT else None
+
+    def _apply(self, cursor, ids: list[int] | None) -> None:
+        if ids is not None:
             self.patch(cursor, ids)
         else:
             self.load(cursor)
             _release_memory(cursor)
-        self.seen, self.token = last
+
+    def copy(self) -> FacetIndex:
+        """A copy to change apart from this index."""
+        index = copy.copy(self)
+        index.columns = {name: values.copy() for name, values in self.columns.items()}
+        index.links = dict(self.links)  # patched by replacing each pair
+        index.cells = dict(self.cells)
+        index.cell_values = dict(self.cell_values)
+        return index
 
     # Counting
 
@@ -452,19 +529,59 @@ class FacetIndex:
         if not terms:
             found[:] = True
             return found, None
+        scores = None
         with connection.cursor() as cursor:
-            if ranked and ranking.rankable(terms):
+            if connection.vendor == "postgresql":
+                rows = _postgresql_matches(cursor, searchtext.tsquery(terms), ranked)
+                if ranked:
+                    scores = np.zeros(self.size)
+                    kept = rows[:, 0] < self.size
+                    scores[rows[kept, 0].astype(np.int64)] = rows[kept, 1]
+            elif ranked and ranking.rankable(terms):
                 return ranking.bm25(cursor, terms, self.columns["length"])
-            ids = _integers(cursor, ["rowid"], FTS_TABLE, match=searchtext.fts5_query(terms))
-        ids = ids[:, 0]
+            else:
+                match = searchtext.fts5_query(terms)
+                rows = _numbers(
+                    cursor, ["rowid"], FTS_TABLE, f"WHERE {FTS_TABLE} MATCH %s", [match]
+                )
+        ids = rows[:, 0].astype(np.int64)
         found[ids[ids < self.size]] = True
-        return found, None
+        return found, scores
+
+
+def _postgresql_matches(cursor, tsquery: str, ranked: bool) -> np.ndarray:
+    """The ids of the actions matching `tsquery` (PostgreSQL), and with `ranked` their
+    ts_rank, as `search.order_by_relevance` ranks them, in a second column."""
+    query = "to_tsquery('simple', %s)"
+    if ranked:
+        return _numbers(
+            cursor,
+            ["id", f"ts_rank(search_vector, {query})"],
+            "records_action",
+            f"WHERE search_vector @@ {query}",
+            [tsquery, tsquery],
+            dtype=np.float64,
+        )
+    # The GIN index gives the matches without reading their vectors, but for a common
+    # word the planner reads every row's vector instead (it does not count what reading
+    # them from their TOAST table costs): 325 ms against 180 at 100,000 actions.
+    cursor.execute(
+        "SELECT current_setting('enable_seqscan'), set_config('enable_seqscan', 'off', true)"
+    )
+    planned = cursor.fetchone()[0]
+    try:
+        return _numbers(
+            cursor, ["id"], "records_action", f"WHERE search_vector @@ {query}", [tsquery]
+        )
+    finally:
+        cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [planned])
 
 
 def _release_memory(cursor) -> None:
     """Give back what reading every row took and no longer needs: the connection's page
     cache, and the freed heap (its rows, as read, outsize the arrays kept)."""
-    cursor.execute("PRAGMA shrink_memory")
+    if cursor.db.vendor == "sqlite":
+        cursor.execute("PRAGMA shrink_memory")
     trim_heap()
 
 
@@ -482,20 +599,25 @@ except (OSError, AttributeError):
     _malloc_trim = None  # not glibc: its allocator decides
 
 
-def _integers(cursor, columns, table: str, key: str = "", only=None, match=None) -> np.ndarray:
-    """The rows of integer `columns` of `table` (those whose `key` is one of `only`, or
-    that match the full-text search `match`), as an array with a column each. They are
-    read as one string: hundreds of thousands of rows one by one take much longer."""
-    row = " || ',' || ".join(f"({column})" for column in columns)
-    where, params = "", []
-    if only is not None:
-        where, params = f"WHERE {key} IN ({', '.join(['%s'] * len(only))})", list(only)
-    elif match is not None:
-        where, params = f"WHERE {table} MATCH %s", [match]
-    cursor.execute(f"SELECT group_concat({row}) FROM {table} {where}", params)
-    listed = cursor.fetchone()[0]
-    values = np.fromstring(listed or "", dtype=np.int64, sep=",")
+def _numbers(cursor, columns, table: str, where="", params=(), dtype=np.int64) -> np.ndarray:
+    """The rows of numeric `columns` of `table` (those `where` says, with `params`), as
+    an array of `dtype` with a column each. They are read as one string: hundreds of thousands of
+    rows one by one take much longer."""
+    if cursor.db.vendor == "postgresql":
+        listed = f"string_agg(concat_ws(',', {', '.join(columns)}), ',')"
+    else:
+        listed = "group_concat(" + " || ',' || ".join(f"({column})" for column in columns) + ")"
+    cursor.execute(f"SELECT {listed} FROM {table} {where}", list(params))
+    values = np.fromstring(cursor.fetchone()[0] or "", dtype=dtype, sep=",")
     return values.reshape(-1, len(list(columns)))
+
+
+def _among(key: str, only: list[int] | None) -> tuple[str, list[int]]:
+    """The condition and parameters of the rows whose `key` is one of `only` (all when
+    None), for `_numbers`."""
+    if only is None:
+        return "", []
+    return f"WHERE {key} IN ({', '.join(['%s'] * len(only))})", list(only)
 
 
 def _narrow(ids: np.ndarray) -> np.ndarray:
@@ -545,9 +667,8 @@ os.register_at_fork(before=_finish_reading)
 
 
 def available() -> bool:
-    """Whether the index can count for the default database (SQLite only: the change
-    log relies on SQLite's single writer to number changes in commit order)."""
-    return connection.vendor == "sqlite"
+    """Whether the index can count for the default database."""
+    return connection.vendor in ("sqlite", "postgresql")
 
 
 def counts(query, facets: bool = True) -> Counts:
@@ -569,8 +690,7 @@ def _current():
     """The process's index, brought up to date and used alone, in one read transaction
     with whatever the caller reads of the database."""
     with _lock, _read_transaction(), connection.cursor() as cursor:
-        _index.refresh(cursor)
-        yield _index
+        yield _index.refresh(cursor)
 
 
 @contextmanager
@@ -579,6 +699,12 @@ def _read_transaction():
     caller is already in a transaction)."""
     if connection.in_atomic_block:
         yield
+        return
+    if connection.vendor == "postgresql":
+        with transaction.atomic(), connection.cursor() as cursor:
+            # One snapshot for every statement (and so no writes: see `refresh`).
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield
         return
     connection.ensure_connection()
     raw = connection.connection

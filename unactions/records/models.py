@@ -563,10 +563,16 @@ class ReplyTally(models.Model):
 
 class ActionChange(models.Model):
     """An action whose facet values or indexed text changed, logged by the tallies'
-    triggers (SQLite) for the facet index of searches (records/facetindex.py), which
-    reads what it has not seen. No action: everything may have changed (a large load).
-    `token` is random, so that an entry rolled back and numbered again is told apart."""
+    triggers for the facet index of searches (records/facetindex.py), which reads what
+    it has not seen. No action: everything may have changed (a large load). `token` is
+    random, so that an entry rolled back and numbered again is told apart. On
+    PostgreSQL, `xid` is the writing transaction's id: transactions commit out of their
+    entries' order there, and the index finds those it has not seen by it."""
 
     seq = models.BigAutoField(primary_key=True)
     action_id = models.BigIntegerField(null=True)
     token = models.BigIntegerField()
+    xid = models.BigIntegerField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["xid"], name="records_actionchange_xid")]

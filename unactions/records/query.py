@@ -480,8 +480,8 @@ class FacetCounts:
 
 
 def indexed_search(query: ActionQuery, facets: bool = True) -> facetindex.Counts | None:
-    """For a search on SQLite, its matching actions and (with `facets`) its facet
-    counts from the facet index (records/facetindex.py); None otherwise."""
+    """For a search, its matching actions and (with `facets`) its facet counts from the
+    facet index (records/facetindex.py); None otherwise."""
     if query.q and facetindex.available():
         return facetindex.counts(query, facets)
     return None

@@ -2,9 +2,9 @@
 
 Each figure is read from the tallies (records/tallies.py) when the query allows it (no
 search, dates or term facet), plus a live count of the few actions whose embargo has
-lapsed. Otherwise, on SQLite, the facet index (records/facetindex.py) counts them all
-at once (`indexed_figures`, passed to each function as `indexed`); on PostgreSQL each is
-counted over the matching actions.
+lapsed. Otherwise the facet index (records/facetindex.py) counts them all at once
+(`indexed_figures`, passed to each function as `indexed`); without it (a database
+neither SQLite nor PostgreSQL), each is counted over the matching actions.
 """
 
 from __future__ import annotations
@@ -40,8 +40,8 @@ TOP = 10
 
 
 def indexed_figures(query: q.ActionQuery) -> facetindex.Figures | None:
-    """The figures of a query that the tallies cannot count, from the facet index on
-    SQLite, counted once for the whole page; None otherwise."""
+    """The figures of a query that the tallies cannot count, from the facet index,
+    counted once for the whole page; None otherwise."""
     if q.can_tally(query) or not facetindex.available():
         return None
     return facetindex.figures(query, dict.fromkeys(TOPS, TOP))

@@ -12,7 +12,7 @@ A tally counts the actions that are published with no embargo date. Published ac
 whose embargo has passed become public with the calendar, not with an edit, so
 `query.facet_counts` counts those few live and adds them.
 
-On SQLite the same triggers also log which actions changed (`ActionChange`), and one
+The same triggers also log which actions changed (`ActionChange`), and on SQLite one
 more logs the actions whose indexed text changes, so that the facet index of searches
 (records/facetindex.py) can catch up with every change.
 
@@ -42,7 +42,7 @@ LINKS = (
 
 # Trigger names carry the version of what they do (by database, as they differ): a new
 # version replaces the old ones.
-_VERSIONS = {"sqlite": 4, "postgresql": 5}
+_VERSIONS = {"sqlite": 4, "postgresql": 6}
 # On PostgreSQL the triggers do nothing in a transaction that sets this (`suspended`).
 _BULK_SETTING = "unactions.bulk_load"
 _ACTION_KEY = "body, action_type, year, month, mechanism_id, responded"
@@ -176,17 +176,25 @@ _ACTION_COLUMNS = (
 
 def _log(vendor: str, *action_ids: str) -> list[str]:
     """Statements logging the actions whose facet values or indexed text change, for
-    the facet index of searches (records/facetindex.py), which is used on SQLite only."""
-    if vendor != "sqlite":
-        return []
+    the facet index of searches (records/facetindex.py); on PostgreSQL with the id of
+    the transaction."""
     return [
-        f"INSERT INTO records_actionchange (action_id, token) VALUES ({action_id}, random())"
+        f"INSERT INTO records_actionchange (action_id, token, xid) VALUES ({action_id}, "
+        f"{_LOG_VALUES[vendor]})"
         for action_id in action_ids
     ]
 
 
-# The change log keeps this many entries; the facet index reads everything again when
-# the entries it had not seen are gone.
+_LOG_VALUES = {
+    "sqlite": "random(), NULL",
+    "postgresql": "(random() * 9e18)::bigint, pg_current_xact_id()::text::bigint",
+}
+
+
+# On SQLite the change log keeps this many entries; the facet index reads everything
+# again when the entries it had not seen are gone. (On PostgreSQL, where a transaction
+# can commit entries older than the last one a reader saw, a reader could not tell that
+# such entries were pruned: the log is kept until a large load replaces it with one entry.)
 LOG_KEPT = 100_000
 
 
@@ -275,8 +283,9 @@ def _triggers(vendor: str) -> dict[str, tuple[str, str, str | None, list[str]]]:
 def log_everything(cursor) -> None:
     """Log that any action may have changed (after a load that went without triggers),
     dropping the entries before, which this one supersedes."""
-    cursor.execute("INSERT INTO records_actionchange (action_id, token) VALUES (NULL, random())")
-    cursor.execute("DELETE FROM records_actionchange WHERE seq < last_insert_rowid()")
+    [statement] = _log(cursor.db.vendor, "NULL")
+    cursor.execute(f"{statement} RETURNING seq")
+    cursor.execute("DELETE FROM records_actionchange WHERE seq < %s", [cursor.fetchone()[0]])
 
 
 def _recount(vendor: str, ids: str = "", sign: int = 1) -> list[str]:
@@ -394,10 +403,10 @@ def suspended(using: str = "default"):
     the caller keeps the tallies itself (`Counts` and `count`, or `rebuild`). A trigger
     per row updates the same few tally rows again and again: on PostgreSQL each update
     leaves a row version behind, and a load of 3,000 actions averaged 89 a second,
-    slowing as it went. SQLite drops the triggers (see `bulk.triggers_dropped`), and
-    the facet indexes read everything again; on PostgreSQL they stay, and skip their
-    work in this transaction only (a setting they read: no lock, and other
-    transactions' writes are counted as ever)."""
+    slowing as it went. SQLite drops the triggers (see `bulk.triggers_dropped`); on
+    PostgreSQL they stay, and skip their work in this transaction only (a setting they
+    read: no lock, and other transactions' writes are counted as ever). Either way the
+    change log says that everything changed: the facet indexes read it all again."""
     connection = connections[using]
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -405,6 +414,7 @@ def suspended(using: str = "default"):
             cursor.execute("SELECT set_config(%s, 'on', true)", [_BULK_SETTING])
             yield True
             cursor.execute("SELECT set_config(%s, 'off', true)", [_BULK_SETTING])
+            log_everything(cursor)
         return
     statements = _create_statements("sqlite")
     with triggers_dropped(_triggers("sqlite"), statements, using) as dropped:
@@ -483,8 +493,7 @@ def install(connection) -> None:
                 cursor.execute(f"DROP TRIGGER {name}")
         for statement in _create_statements(connection.vendor):
             cursor.execute(statement)
-        if connection.vendor == "sqlite":
-            log_everything(cursor)
+        log_everything(cursor)
     rebuild(connection)
 
 
