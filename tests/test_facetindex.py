@@ -32,10 +32,6 @@ from unactions.records.query import (
 from .factories import ACTION_EDITS, create_action
 from .paging import walk
 
-sqlite_only = pytest.mark.skipif(
-    connection.vendor != "sqlite", reason="PostgreSQL keeps the whole change log"
-)
-
 QUERIES = [
     {"q": "detention"},
     {"q": "hong kong"},
@@ -174,10 +170,10 @@ def _without_lapse():
         return indexed({"q": "detention"})
 
 
-@sqlite_only
 def test_the_log_keeps_a_bounded_number_of_entries(seeded):
     from unactions.records.tallies import LOG_KEPT
 
+    assert agree()
     first = ActionChange.objects.order_by("seq").values_list("seq", flat=True).first() or 0
     with connection.cursor() as cursor:
         cursor.execute(
@@ -185,6 +181,9 @@ def test_the_log_keeps_a_bounded_number_of_entries(seeded):
             [first + LOG_KEPT + 1000 - (first + LOG_KEPT) % 1000],
         )
     assert ActionChange.objects.filter(seq__lte=first).count() == 0
+    # On PostgreSQL an index that had not seen what was pruned reads everything again.
+    everything = ActionChange.objects.filter(seq__gt=first, action_id=None).exists()
+    assert everything == (connection.vendor == "postgresql")
     assert agree()
     assert facetindex.available()
 

@@ -42,7 +42,7 @@ LINKS = (
 
 # Trigger names carry the version of what they do (by database, as they differ): a new
 # version replaces the old ones.
-_VERSIONS = {"sqlite": 4, "postgresql": 6}
+_VERSIONS = {"sqlite": 4, "postgresql": 7}
 # On PostgreSQL the triggers do nothing in a transaction that sets this (`suspended`).
 _BULK_SETTING = "unactions.bulk_load"
 _ACTION_KEY = "body, action_type, year, month, mechanism_id, responded"
@@ -191,10 +191,10 @@ _LOG_VALUES = {
 }
 
 
-# On SQLite the change log keeps this many entries; the facet index reads everything
-# again when the entries it had not seen are gone. (On PostgreSQL, where a transaction
-# can commit entries older than the last one a reader saw, a reader could not tell that
-# such entries were pruned: the log is kept until a large load replaces it with one entry.)
+# The change log keeps this many entries. On SQLite the facet index reads everything
+# again when the last entry it saw is gone. On PostgreSQL, where a transaction can commit
+# entries numbered before the last one a reader saw, the reader could not tell that such
+# entries were pruned: the pruning logs that everything changed.
 LOG_KEPT = 100_000
 
 
@@ -271,12 +271,18 @@ def _triggers(vendor: str) -> dict[str, tuple[str, str, str | None, list[str]]]:
             "OLD.search_document IS NOT NEW.search_document",
             _log(vendor, "NEW.id"),
         )
-        triggers[f"{prefix}log_prune"] = (
-            "AFTER INSERT",
-            "records_actionchange",
-            "NEW.seq % 1000 = 0",
-            [f"DELETE FROM records_actionchange WHERE seq <= NEW.seq - {LOG_KEPT}"],
-        )
+    prune = [f"DELETE FROM records_actionchange WHERE seq <= NEW.seq - {LOG_KEPT}"]
+    if vendor == "postgresql":
+        # A reader cannot tell whether entries it had not seen were pruned there (see
+        # LOG_KEPT): what is pruned is replaced by an entry for everything.
+        [everything] = _log(vendor, "NULL")
+        prune.append(f"IF FOUND THEN {everything}; END IF")
+    triggers[f"{prefix}log_prune"] = (
+        "AFTER INSERT",
+        "records_actionchange",
+        "NEW.seq % 1000 = 0",
+        prune,
+    )
     return triggers
 
 
