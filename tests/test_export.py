@@ -83,3 +83,21 @@ def test_json_written_in_pieces_is_the_array_json_writes(seed_records):
         expected = json.dumps([r.to_dict() for r in records], ensure_ascii=False, indent=2)
         assert jsonfile.dumps(records) == expected + "\n"
         assert "".join(csvfile.pieces(records, size=100)) == csvfile.dumps(records)
+
+
+def test_records_read_in_bulk_are_those_of_each_action(seeded):
+    """`records_of` reads what actions hold as rows, a chunk at a time; `record_of`, one
+    action at a time, through its relations: both give the same records, lists in their
+    positions' order."""
+    from unactions.records.serialize import record_of
+
+    cerd = models.Action.objects.get(issue_links__issue__name="tibet", body="treaty_body")
+    first, *_, last = cerd.issue_links.order_by("position")
+    models.ActionIssue.objects.filter(pk=first.pk).update(position=last.position + 1)
+    actions = models.Action.objects.with_record().order_by("date", "pk")
+    one_by_one = [record_of(action) for action in actions]
+    assert list(records_of(actions)) == one_by_one
+    assert [r.issues for r in one_by_one if r.id == cerd.record_id] == [
+        ["xinjiang", "tibet", "enabling environment for ngos", "racial discrimination"]
+    ]
+    assert any(r.documents and r.related_sources and r.response for r in one_by_one)
