@@ -575,4 +575,10 @@ class ActionChange(models.Model):
     xid = models.BigIntegerField(null=True)
 
     class Meta:
-        indexes = [models.Index(fields=["xid"], name="records_actionchange_xid")]
+        indexes = [
+            models.Index(
+                fields=["xid"],
+                name="records_actionchange_xid",
+                condition=models.Q(xid__isnull=False),  # PostgreSQL's entries alone
+            )
+        ]

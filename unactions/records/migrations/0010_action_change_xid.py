@@ -17,6 +17,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='actionchange',
-            index=models.Index(fields=['xid'], name='records_actionchange_xid'),
+            index=models.Index(
+                condition=models.Q(('xid__isnull', False)),
+                fields=['xid'],
+                name='records_actionchange_xid',
+            ),
         ),
     ]
