@@ -277,12 +277,12 @@ postgresql_only = pytest.mark.skipif(
 )
 
 
-def in_thread(work, *events):
+def in_thread(work, *args):
     """Run `work` in a thread of its own, with a database connection of its own."""
 
     def run():
         try:
-            work(*events)
+            work(*args)
         finally:
             connection.close()
 
