@@ -303,9 +303,9 @@ class FacetIndex:
             if cursor.fetchone()[0]:
                 # What this transaction sees is its own until it commits, if it does.
                 own = self.copy()
-                own.refresh_since(cursor)
+                own._catch_up(cursor)
                 return own
-            self.refresh_since(cursor)
+            self._catch_up(cursor)
             return self
         cursor.execute("SELECT seq, token FROM records_actionchange ORDER BY seq DESC LIMIT 1")
         last = cursor.fetchone() or (0, None)
@@ -317,7 +317,7 @@ class FacetIndex:
         self.seen, self.token = last
         return self
 
-    def refresh_since(self, cursor) -> None:
+    def _catch_up(self, cursor) -> None:
         """Apply the changes of the transactions the last look could not see
         (PostgreSQL): those from the oldest then running on, seen then or not."""
         cursor.execute(
