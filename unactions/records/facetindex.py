@@ -666,9 +666,11 @@ def _read_now() -> None:
 
 def _finish_reading() -> None:
     """Before the process forks, let the reading end: a child forked while a thread is
-    inside SQLite can wait forever on one of SQLite's locks (gunicorn's `--preload`
-    forks its workers from the process that loaded the application). The children then
-    share the index read, until either changes it."""
+    inside SQLite can wait forever on one of SQLite's locks, and one forked while it
+    reads PostgreSQL would share its connection (gunicorn's `--preload` forks its
+    workers from the process that loaded the application; the reading closes its
+    connection when done). The children then share the index read, until either
+    changes it."""
     if _reading is not None:
         _reading.join()
 
