@@ -60,9 +60,9 @@ def sql_scores(q: str) -> dict[int, float]:
     """What the database gives each public action matching `q`: FTS5's bm25(), negated,
     or PostgreSQL's ts_rank()."""
     query = ActionQuery.from_params({"q": q})
-    public = set(find_actions(query).values_list("pk", flat=True))
     if connection.vendor == "postgresql":
         return dict(find_actions(query).values_list("pk", "rank"))
+    public = set(find_actions(query).values_list("pk", flat=True))
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT rowid, bm25({FTS_TABLE}) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",
