@@ -16,9 +16,10 @@ entries it has not seen and re-reads those actions (or everything), in the same 
 transaction as the search itself. On SQLite, with its one writer, entries commit in the
 order of their numbers: the index reads those after the last it saw. On PostgreSQL a
 transaction can commit after a later one; each entry holds its transaction's id, and
-the index reads again those of the transactions its last look could not see (from
-the oldest then running: the snapshot's `xmin`). A transaction that has written itself
-counts with a copy of the index that holds its writes, which no other may see.
+the index reads those of the transactions its last look could not see: those then
+running and those begun since (its snapshot's `xip` and `xmax`). A transaction that
+has written itself counts with a copy of the index that holds its writes, which no
+other may see.
 
 A process keeps one index: a server process reads it in the background as it starts
 (`warm_up`, from unactions/wsgi.py), or else on its first search. The matches of a
@@ -174,7 +175,9 @@ class FacetIndex:
     def __init__(self):
         self.seen = 0  # the last change applied (`ActionChange.seq`) ...
         self.token = None  # ... and its token, which a rolled-back change will not have
-        self.xmin = 0  # PostgreSQL: the oldest transaction running at the last look
+        # PostgreSQL: the transactions the last look could not see, those then running
+        # and from this one on (its snapshot's `xip` and `xmax`)
+        self.unseen: tuple[list[int], int] = ([], 0)
         self.size = 0
         self.columns: dict[str, np.ndarray] = {}
         self.links: dict[str, tuple[np.ndarray, np.ndarray]] = {}
@@ -319,17 +322,24 @@ class FacetIndex:
 
     def _catch_up(self, cursor) -> None:
         """Apply the changes of the transactions the last look could not see
-        (PostgreSQL): those from the oldest then running on, seen then or not."""
+        (PostgreSQL): those then running, and those begun since."""
         cursor.execute(
-            "SELECT seq, token, pg_snapshot_xmin(pg_current_snapshot())::text::bigint "
-            "FROM records_actionchange ORDER BY seq DESC LIMIT 1"
+            "SELECT seq, token, ARRAY(SELECT pg_snapshot_xip(s)::text::bigint), "
+            "pg_snapshot_xmax(s)::text::bigint "
+            "FROM records_actionchange, pg_current_snapshot() AS s ORDER BY seq DESC LIMIT 1"
         )
         last = cursor.fetchone()
         # An empty log: its table was emptied (migrations leave an entry).
         unbroken = last is not None and self._unbroken(cursor)
-        ids = self._changed(cursor, "xid >= %s", self.xmin) if unbroken else None
+        running, later = self.unseen
+        ids = (
+            self._changed(cursor, "xid = ANY(%s) OR xid >= %s", running, later)
+            if unbroken
+            else None
+        )
         self._apply(cursor, ids)
-        self.seen, self.token, self.xmin = last or (0, None, 0)
+        self.seen, self.token, *unseen = last or (0, None, [], 0)
+        self.unseen = tuple(unseen)
 
     def _unbroken(self, cursor) -> bool:
         """Whether the index has been read and the last entry it saw is still there: not
@@ -343,12 +353,12 @@ class FacetIndex:
         return cursor.fetchone() is not None
 
     @staticmethod
-    def _changed(cursor, where: str, since: int) -> list[int] | None:
-        """The actions logged by the entries `where` (with `since`); None for
+    def _changed(cursor, where: str, *params) -> list[int] | None:
+        """The actions logged by the entries `where` (with `params`); None for
         everything: an entry says so, or there are too many to read one by one."""
         cursor.execute(
             f"SELECT DISTINCT action_id FROM records_actionchange WHERE {where} LIMIT %s",
-            [since, PATCH_LIMIT + 1],
+            [*params, PATCH_LIMIT + 1],
         )
         ids = [row[0] for row in cursor.fetchall()]
         return ids if None not in ids and len(ids) <= PATCH_LIMIT else None
