@@ -38,7 +38,7 @@ def record_of(action: Action) -> schema.Record:
 def records_of(actions: Iterable[Action]) -> Iterator[schema.Record]:
     """The records of these actions; of a QuerySet, read a chunk at a time, with what
     the actions hold read as rows, not as model instances (a prefetch makes a query set
-    for each action and relation: five times slower for a whole collection)."""
+    for each action and relation: three times slower for a whole collection)."""
     if not isinstance(actions, QuerySet):
         yield from map(record_of, actions)
         return
