@@ -563,23 +563,24 @@ def _postgresql_matches(cursor, tsquery: str, ranked: bool) -> np.ndarray:
     """The ids of the actions matching `tsquery` (PostgreSQL), and with `ranked` their
     ts_rank, as `search.order_by_relevance` ranks them, in a second column."""
     query = "to_tsquery('simple', %s)"
+    columns, params = ["id"], [tsquery]
     if ranked:
-        return _numbers(
-            cursor,
-            ["id", f"ts_rank(search_vector, {query})"],
-            "records_action",
-            f"WHERE search_vector @@ {query}",
-            [tsquery, tsquery],
-            dtype=np.float64,
-        )
+        columns, params = [*columns, f"ts_rank(search_vector, {query})"], [tsquery, *params]
     # The GIN index gives the matches without reading their vectors, but for a common
     # word the planner reads every row's vector instead (it does not count what reading
-    # them from their TOAST table costs): 325 ms against 180 at 100,000 actions. With
-    # the default work_mem (4 MB), the bitmap of a million actions' matches loses track
-    # of rows and reads their vectors again to check them: 4.0 s against 1.9.
+    # them from their TOAST table costs): 325 ms against 180 at 100,000 actions (ranked,
+    # which reads the matches' vectors: about the same for a word in 69% of them, 130-160
+    # against 190-270 ms for one in 27%). With the default work_mem (4 MB), the bitmap
+    # of a million actions' matches loses track of rows and reads their vectors again to
+    # check them: 4.0 s against 1.9.
     with _settings(cursor, enable_seqscan="off", work_mem="64MB"):
         return _numbers(
-            cursor, ["id"], "records_action", f"WHERE search_vector @@ {query}", [tsquery]
+            cursor,
+            columns,
+            "records_action",
+            f"WHERE search_vector @@ {query}",
+            params,
+            dtype=np.float64 if ranked else np.int64,
         )
 
 
