@@ -584,16 +584,15 @@ def _postgresql_matches(cursor, tsquery: str, ranked: bool) -> np.ndarray:
 
 @contextmanager
 def _settings(cursor, **settings: str):
-    """PostgreSQL's settings changed for the statements run inside, in this transaction."""
+    """PostgreSQL's settings changed for the statements run inside, in this transaction
+    (a statement that fails ends it, and its settings with it)."""
     before = {}
     for name, value in settings.items():
         cursor.execute("SELECT current_setting(%s), set_config(%s, %s, true)", [name, name, value])
         before[name] = cursor.fetchone()[0]
-    try:
-        yield
-    finally:
-        for name, value in before.items():
-            cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+    yield
+    for name, value in before.items():
+        cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
 
 
 def _one_of(values: np.ndarray, wanted) -> np.ndarray:
