@@ -45,6 +45,7 @@ from unactions.formats import searchtext
 from unactions.formats.record import COMMUNICATION_TYPES
 
 from . import models, ranking
+from .bulk import chunks
 from .search import FTS_TABLE
 from .tallies import LINKS
 
@@ -219,8 +220,8 @@ class FacetIndex:
         self.columns["responded"][known] = False
         self.columns["replied"][known] = 0
         self.columns["length"][known] = 0
-        chunks = [ids[start : start + 500] for start in range(0, len(ids), 500)]
-        for chunk in chunks:
+        pieces = list(chunks(ids, 500))
+        for chunk in pieces:
             self._read_actions(cursor, chunk)
         for kind, table, column in LINKS:
             actions, terms = self.links[kind]
@@ -228,7 +229,7 @@ class FacetIndex:
             added = np.concatenate(
                 [
                     _numbers(cursor, ("action_id", column), table, *_among("action_id", c))
-                    for c in chunks
+                    for c in pieces
                 ]
             )
             self.links[kind] = (
@@ -628,8 +629,8 @@ except (OSError, AttributeError):
 
 def _numbers(cursor, columns, table: str, where="", params=(), dtype=np.int64) -> np.ndarray:
     """The rows of numeric `columns` of `table` (those `where` says, with `params`), as
-    an array of `dtype` with a column each. They are read as one string: hundreds of thousands of
-    rows one by one take much longer."""
+    an array of `dtype` with a column each. They are read as one string: hundreds of
+    thousands of rows one by one take much longer."""
     if cursor.db.vendor == "postgresql":
         listed = f"string_agg(concat_ws(',', {', '.join(columns)}), ',')"
     else:
