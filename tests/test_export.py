@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 
@@ -79,7 +80,12 @@ def test_records_are_read_a_chunk_at_a_time(seeded, monkeypatch):
 
 
 def test_json_written_in_pieces_is_the_array_json_writes(seed_records):
-    for records in ([], seed_records[:1], seed_records):
+    awkward = dataclasses.replace(
+        seed_records[0],
+        summary='"quoted" \\ tab\t line\n bell\x07 delete\x7f separator\u2028 中文 e\u0301 🙂',
+        mandates=12,
+    )
+    for records in ([], seed_records[:1], seed_records, [awkward]):
         expected = json.dumps([r.to_dict() for r in records], ensure_ascii=False, indent=2)
         assert jsonfile.dumps(records) == expected + "\n"
         assert "".join(csvfile.pieces(records, size=100)) == csvfile.dumps(records)

@@ -14,6 +14,8 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+import orjson
+
 from .dates import parse_date
 from .errors import Problem, RecordsError
 from .record import SCHEMA_KEYS, Document, Record, RelatedSource, Response
@@ -25,10 +27,11 @@ def dumps(records: Iterable[Record]) -> str:
 
 def pieces(records: Iterable[Record]) -> Iterator[str]:
     """The text of `dumps` in pieces, a record at a time: what `json.dumps` writes for
-    the list of them, indented by two spaces."""
+    the list of them, indented by two spaces, letters beyond ASCII as they are (written
+    by orjson, a dozen times faster than `json`'s own encoder when it indents)."""
     before = "[\n  "
     for record in records:
-        text = json.dumps(record.to_dict(), ensure_ascii=False, indent=2)
+        text = orjson.dumps(record.to_dict(), option=orjson.OPT_INDENT_2).decode()
         # A new line in the text is one between keys (JSON escapes those in strings).
         yield before + text.replace("\n", "\n  ")
         before = ",\n  "
