@@ -180,24 +180,27 @@ class _Terms:
         return self._ids[(model, name)]
 
     def preload(self, records: Sequence[Record]) -> None:
-        wanted: dict[type, dict[str, dict]] = {model: {} for model in _TERM_FIELDS.values()}
-        wanted[models.Mechanism] = {}
+        # The names not yet at hand, with what a new term of each needs beside its name.
+        missing: dict[type, dict[str, dict]] = {
+            model: {} for model in (models.Mechanism, *_TERM_FIELDS.values())
+        }
+        cache = self._cache
         for record in records:
-            wanted[models.Mechanism].setdefault(
-                extract.named_mechanism(record.mechanism), {"body": record.body}
-            )
+            mechanism = extract.named_mechanism(record.mechanism)
+            if (models.Mechanism, mechanism) not in cache:
+                missing[models.Mechanism].setdefault(mechanism, {"body": record.body})
             for attribute, model in _TERM_FIELDS.items():
                 for name in getattr(record, attribute):
-                    # A region the vocabulary lacks goes after the deployment's own.
-                    wanted[model].setdefault(
-                        name, {"position": 100} if model is models.Region else {}
-                    )
-        for model, names in wanted.items():
-            missing = [n for n in names if (model, n) not in self._cache]
-            for chunk in chunks(missing, CHUNK):
+                    if (model, name) not in cache and name not in missing[model]:
+                        # A region the vocabulary lacks goes after the deployment's own.
+                        missing[model][name] = {"position": 100} if model is models.Region else {}
+        for model, names in missing.items():
+            if not names:
+                continue
+            for chunk in chunks(names, CHUNK):
                 for term in model.objects.filter(name__in=chunk):
                     self._add(term)
-            new = [n for n in missing if (model, n) not in self._cache]
+            new = [n for n in names if (model, n) not in self._cache]
             slugs = _unique_slugs(model, new)
             created = model.objects.bulk_create(
                 model(name=n, slug=slugs[n], **names[n]) for n in new
