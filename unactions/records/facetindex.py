@@ -246,6 +246,7 @@ class FacetIndex:
             "body": np.full(size, -1, dtype=np.int8),
             "type": np.full(size, -1, dtype=np.int8),
             "year": np.zeros(size, dtype=np.int16),
+            "month": np.zeros(size, dtype=np.int8),  # of the date, 1 to 12
             "mechanism": np.zeros(size, dtype=np.int32),
             "responded": np.zeros(size, dtype=bool),
             "replied": np.zeros(size, dtype=np.int32),  # the response's date; 0: none
@@ -264,6 +265,8 @@ class FacetIndex:
         for index, name in enumerate(columns):
             if index:
                 self.columns[name][ids] = rows[:, index]
+        days = (self.columns["date"][ids] - _EPOCH).astype("datetime64[D]")
+        self.columns["month"][ids] = days.astype("datetime64[M]").astype(np.int64) % 12 + 1
         if vendor == "sqlite":
             # FTS5's lengths, with which `ranking` ranks (PostgreSQL ranks itself).
             indexed, lengths = ranking.document_lengths(cursor, only)
@@ -450,8 +453,7 @@ class FacetIndex:
         c = self.columns
         years = c["year"][ids].astype(np.int64)
         first = int(years.min()) if len(years) else 0
-        days = (c["date"][ids] - _EPOCH).astype("datetime64[D]")
-        months = days.astype("datetime64[M]").astype(np.int64) % 12
+        months = c["month"][ids] - 1
         # Counted by one small number each: year (from the first), month, body code + 1.
         counts = np.bincount(((years - first) * 12 + months) * 16 + c["body"][ids] + 1)
         return {
