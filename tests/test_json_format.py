@@ -34,6 +34,11 @@ def test_it_reads_what_it_writes(seed_records):
             "'response.date': '2020-13-01' is not a real date",
         ),
         (lambda r: r["related_sources"][1].pop("title"), "missing key 'related_sources[1].title'"),
+        (
+            lambda r: r.update(summary="a \ud83d alone"),
+            "'summary' holds half of a character (\\ud83d, a surrogate without its pair)",
+        ),
+        (lambda r: r.update(issues=["torture", "\udc00"]), "'issues' holds half of a character"),
     ],
 )
 def test_bad_records_are_named(seed_records, change, message):

@@ -125,6 +125,9 @@ def _record(item: Any) -> Record:
     )
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 class _Getter:
     """Typed access to one JSON object, with errors that name the key."""
 
@@ -147,7 +150,17 @@ class _Getter:
         value = self._value(key, nullable)
         if value is not None and not isinstance(value, str):
             self._fail(key, "a string")
+        if value is not None:
+            self._check_characters(key, value)
         return value
+
+    def _check_characters(self, key: str, text: str) -> None:
+        # JSON can escape half of a character ("\ud800"), which no database can store.
+        if not text.isascii() and (half := _SURROGATE.search(text)):
+            raise _FieldError(
+                f"{self.path + key!r} holds half of a character (\\u{ord(half.group()):04x}, "
+                "a surrogate without its pair)"
+            )
 
     def integer(self, key: str) -> int | None:
         value = self._value(key, True)
@@ -178,6 +191,8 @@ class _Getter:
         value = self._value(key, False)
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             self._fail(key, "a list of strings")
+        for text in value:
+            self._check_characters(key, text)
         return list(value)
 
     def object(self, key: str, nullable: bool = False) -> _Getter | None:
