@@ -51,6 +51,8 @@ def _fold_run(match: re.Match) -> str:
 def index_text(*parts: str) -> str:
     """The text to index for an action's searchable fields."""
     text = fold(" \n".join(p for p in parts if p))
+    if text.isascii():
+        return text
     return _CJK.sub(lambda m: f" {m.group(0)} ", text)
 
 
