@@ -42,11 +42,38 @@ def records_of(actions: Iterable[Action]) -> Iterator[schema.Record]:
     if not isinstance(actions, QuerySet):
         yield from map(record_of, actions)
         return
-    actions = actions.prefetch_related(None).with_record_joins()
+    # Only the columns a record shows: not the search text, which is longer than the
+    # summary, nor the mechanism's row.
+    actions = (
+        actions.prefetch_related(None)
+        .select_related(None)
+        .select_related("response")
+        .only(*_RECORD_COLUMNS, *(f"response__{name}" for name in _RESPONSE_COLUMNS))
+    )
     for chunk in chunks(actions.iterator(chunk_size=CHUNK), CHUNK):
         held = _held([action.pk for action in chunk])
         for action in chunk:
             yield _record(action, **{key: values[action.pk] for key, values in held.items()})
+
+
+# What `_record` reads of an action and of its response.
+_RECORD_COLUMNS = (
+    "record_id",
+    "date",
+    "date_text",
+    "published_date",
+    "body",
+    "mechanism",
+    "mandates",
+    "experts",
+    "action_type",
+    "action",
+    "joint",
+    "summary",
+    "languages",
+    "communication_refs",
+)
+_RESPONSE_COLUMNS = ("text", "date", "languages")
 
 
 def _record(action: Action, **held) -> schema.Record:
