@@ -77,7 +77,8 @@ _RESPONSE_COLUMNS = ("text", "date", "languages")
 
 
 def _record(action: Action, **held) -> schema.Record:
-    """The record of an action (fetched `with_record_joins()`), with what it holds."""
+    """The record of an action (fetched `with_record_joins()`, or with `_RECORD_COLUMNS`
+    and its response's), with what it holds."""
     response = action.response_or_none()
     return schema.Record(
         id=action.record_id,
