@@ -56,22 +56,11 @@ def records_of(actions: Iterable[Action]) -> Iterator[schema.Record]:
             yield _record(action, **{key: values[action.pk] for key, values in held.items()})
 
 
-# What `_record` reads of an action and of its response.
+# What `_record` reads of an action (the schema's keys that are the action's own
+# columns: the rest of a record is held in other tables) and of its response.
 _RECORD_COLUMNS = (
     "record_id",
-    "date",
-    "date_text",
-    "published_date",
-    "body",
-    "mechanism",
-    "mandates",
-    "experts",
-    "action_type",
-    "action",
-    "joint",
-    "summary",
-    "languages",
-    "communication_refs",
+    *(key for key in schema.SCHEMA_KEYS if key in {f.name for f in Action._meta.concrete_fields}),
 )
 _RESPONSE_COLUMNS = ("text", "date", "languages")
 
