@@ -14,7 +14,7 @@ from unactions.records.query import (
     ActionQuery,
     IndexedActions,
     find_actions,
-    indexed_search,
+    indexed_query,
     listed_actions,
 )
 from unactions.records.search import FTS_TABLE
@@ -72,7 +72,7 @@ def sql_scores(q: str) -> dict[int, float]:
 
 
 def index_scores(q: str) -> dict[int, float]:
-    found = indexed_search(ActionQuery.from_params({"q": q}), facets=False)
+    found = indexed_query(ActionQuery.from_params({"q": q}), facets=False)
     assert found.scores is not None
     ids = found.matching.nonzero()[0]
     return {int(pk): float(found.scores[pk]) for pk in ids}
@@ -98,7 +98,7 @@ def test_the_index_gives_each_match_its_score(collection, q):
 def test_a_search_by_relevance_is_listed_as_sql_lists_it(collection, q):
     query = ActionQuery.from_params({"q": q})
     expected = [a.record_id for a in find_actions(query)]
-    listed = listed_actions(query, indexed_search(query))
+    listed = listed_actions(query, indexed_query(query))
     assert isinstance(listed, IndexedActions) and len(listed) == len(expected)
     assert [a.record_id for a in listed[0 : len(expected)]] == expected
     assert [a.record_id for a in listed[1:3]] == expected[1:3]
@@ -107,7 +107,7 @@ def test_a_search_by_relevance_is_listed_as_sql_lists_it(collection, q):
 
 def test_ties_are_broken_by_date_then_by_creation(collection):
     query = ActionQuery.from_params({"q": "detention lawyer hong kong"})
-    listed = listed_actions(query, indexed_search(query))
+    listed = listed_actions(query, indexed_query(query))
     tied = [
         a for a in listed[0 : len(listed)] if a.summary == "Detention of a lawyer in Hong Kong."
     ]
@@ -131,7 +131,7 @@ def test_a_new_action_is_ranked_at_once(collection):
     created = create_action(summary="Detention detention detention.", date=dt.date(2010, 1, 1))
     assert same_scores("detention")
     query = ActionQuery.from_params({"q": "detention"})
-    listed = [a.pk for a in listed_actions(query, indexed_search(query))[0:50]]
+    listed = [a.pk for a in listed_actions(query, indexed_query(query))[0:50]]
     assert created.pk in listed
     assert listed == [a.pk for a in find_actions(query)[:50]]
     if connection.vendor == "sqlite":
@@ -143,7 +143,7 @@ def test_a_new_action_is_ranked_at_once(collection):
 def test_searches_the_index_cannot_rank_are_ranked_in_sql(collection, q):
     create_action(summary="ア・イ self_immolation")
     query = ActionQuery.from_params({"q": q})
-    indexed = indexed_search(query)
+    indexed = indexed_query(query)
     assert indexed.scores is None
     listed = listed_actions(query, indexed)
     assert not isinstance(listed, IndexedActions)

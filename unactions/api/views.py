@@ -32,7 +32,7 @@ from unactions.records.query import (
     count_public,
     facet_counts,
     find_actions,
-    indexed_search,
+    indexed_query,
     listed_actions,
 )
 from unactions.records.serialize import record_of, records_of
@@ -126,7 +126,7 @@ def actions(request):
     limit = _limit(request)
     sort = query.effective_sort
     cursor = request.GET.get("cursor")
-    indexed = indexed_search(query, facets=False)
+    indexed = indexed_query(query, facets=False)
     rows = listed_actions(query, indexed)
     count = None
     if not cursor:

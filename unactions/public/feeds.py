@@ -16,7 +16,7 @@ from unactions.records.query import (
     FACETS,
     ActionQuery,
     QueryError,
-    indexed_search,
+    indexed_query,
     listed_actions,
 )
 
@@ -54,7 +54,7 @@ class ActionFeed(Feed):
     def items(self, query):
         # Newest first whatever the page asked, so that readers see new actions.
         query = replace(query, sort="newest")
-        return listed_actions(query, indexed_search(query, facets=False))[:ITEMS]
+        return listed_actions(query, indexed_query(query, facets=False))[:ITEMS]
 
     def item_title(self, action):
         return f"{action.date_text}: {action.action} ({action.mechanism_term.name})"

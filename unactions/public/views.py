@@ -30,7 +30,7 @@ from unactions.records.query import (
     facet_counts,
     filter_actions,
     find_actions,
-    indexed_search,
+    indexed_query,
     listed_actions,
     matching,
 )
@@ -77,7 +77,7 @@ def action_list(request):
             actions = find_actions(query).with_record_joins()
             facets, count = static_facets(get_language()), count_actions(query)
         else:
-            indexed = indexed_search(query)
+            indexed = indexed_query(query)
             actions = listed_actions(query, indexed)
             facets = facet_counts(query, indexed=indexed)
             count = matching(query, facets)

@@ -1,21 +1,22 @@
-"""Facet counts of searches from columns held in memory.
+"""Facet counts of filtered queries from columns held in memory.
 
-A search for a common word can match most of the collection, and its facets cannot come
-from the tallies (records/tallies.py), which count all public actions: SQLite would
-visit every match once per facet, seconds at a million actions. This index holds what
-the facets count, for every action: whether it is public, its date, body, type, year,
-mechanism and reply state, and its links to issues, regions, governments and defenders,
-as NumPy arrays indexed by action id. Counting the matches of a search is then a few
-vector operations over those arrays (with `np.take` and `np.compress`, which select
-from a million values two to three times faster than indexing). It also holds the
-length of each action's indexed text, with which records/ranking.py ranks a search by
-relevance.
+A search for a common word can match most of the collection, and so can a facet value
+(a government, a body). The tallies (records/tallies.py) count the whole collection
+(and one body with one action type), not such matches: summed from their rows for one
+body alone, the facets took a second at a million actions, and SQL would visit every
+match once per facet (12 s for one government). This index holds what the facets
+count, for every action: whether it is public, its date, body, type, year, mechanism
+and reply state, and its links to issues, regions, governments and defenders, as NumPy
+arrays indexed by action id. Counting the matches of a query is then a few vector
+operations over those arrays (with `np.take` and `np.compress`, which select from a
+million values two to three times faster than indexing). It also holds the length of
+each action's indexed text, with which records/ranking.py ranks a search by relevance.
 
 It is never stale. The tallies' triggers log the id of every action whose facet values
 or indexed text change (`ActionChange`), in the same transaction as the change; a large
 load logs one entry that stands for everything. Before it counts, the index reads the
 entries it has not seen and re-reads those actions (or everything), in the same read
-transaction as the search itself. On SQLite, with its one writer, entries commit in the
+transaction as the query itself. On SQLite, with its one writer, entries commit in the
 order of their numbers: the index reads those after the last it saw. On PostgreSQL a
 transaction can commit after a later one; each entry holds its transaction's id, and
 the index reads those of the transactions its last look could not see: those then
@@ -24,7 +25,7 @@ has written itself counts with a copy of the index that holds its writes, which 
 other may see.
 
 A process keeps one index: a server process reads it in the background as it starts
-(`warm_up`, from unactions/wsgi.py), or else on its first search. The matches of a
+(`warm_up`, from unactions/wsgi.py), or else on its first query. The matches of a
 search come from the database's full-text index each time (FTS5 or PostgreSQL's).
 """
 

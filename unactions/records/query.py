@@ -428,8 +428,9 @@ def find_actions(query: ActionQuery, queryset: QuerySet | None = None) -> QueryS
 
 
 def listed_actions(query: ActionQuery, indexed: facetindex.Counts | None = None):
-    """`find_actions(query).with_record()`, for a paginator; a search whose matches the
-    facet index found (and ranked, when by relevance) is put in order by the index."""
+    """`find_actions(query).with_record()`, for a paginator; a query whose matches the
+    facet index found (and ranked, when a search by relevance) is put in order by the
+    index."""
     sort = query.effective_sort
     if indexed is None or (sort == "relevance" and indexed.scores is None):
         return find_actions(query).with_record()
@@ -437,8 +438,8 @@ def listed_actions(query: ActionQuery, indexed: facetindex.Counts | None = None)
 
 
 class IndexedActions:
-    """The actions of a search in the order of `sort`, as a paginator slices them: the
-    index gives the ids of a page, the database their rows."""
+    """The actions of a filtered query in the order of `sort`, as a paginator slices
+    them: the index gives the ids of a page, the database their rows."""
 
     def __init__(self, indexed: facetindex.Counts, sort: str, after=None):
         self.indexed, self.sort, self.after = indexed, sort, after
@@ -479,10 +480,11 @@ class FacetCounts:
         return str(self.facet.label)
 
 
-def indexed_search(query: ActionQuery, facets: bool = True) -> facetindex.Counts | None:
-    """For a search, its matching actions and (with `facets`) its facet counts from the
-    facet index (records/facetindex.py); None otherwise."""
-    if query.q and facetindex.available():
+def indexed_query(query: ActionQuery, facets: bool = True) -> facetindex.Counts | None:
+    """For a filtered query (a search, facet values, dates), its matching actions and
+    (with `facets`) its facet counts from the facet index (records/facetindex.py); None
+    for the whole list, which the tallies count."""
+    if query.is_filtered and facetindex.available():
         return facetindex.counts(query, facets)
     return None
 
@@ -494,14 +496,15 @@ def facet_counts(
     indexed: facetindex.Counts | None = None,
 ) -> list[FacetCounts]:
     """For each facet, how many actions each value would give with the other filters
-    (`indexed`: what `indexed_search` found for `query`, when already asked)."""
+    (`indexed`: what `indexed_query` found for `query`, when already asked)."""
     results = []
-    tallied = queryset is None and not (query.q or query.date_from or query.date_to)
-    lapsed = lapsed_embargoes() if tallied else None
-    lapsed_exist = tallied and lapsed.exists()
     columns = terms = None
     if indexed is None and queryset is None:
-        indexed = indexed_search(query)
+        indexed = indexed_query(query)
+    tallied = indexed is None and queryset is None
+    tallied = tallied and not (query.q or query.date_from or query.date_to)
+    lapsed = lapsed_embargoes() if tallied else None
+    lapsed_exist = tallied and lapsed.exists()
     for facet in facets:
         # Live counts of lapsed embargoes can lift any value into the top: then all.
         rows = facet.tallied(query, None if lapsed_exist else facet.limit) if tallied else None
