@@ -7,8 +7,9 @@ For each size N it generates N synthetic actions (benchmarks/synthetic.py), impo
 into a new SQLite database (or, with --postgresql, a new database on that server) and
 measures records per second; serves that database with gunicorn (production settings),
 waits until it has started, and measures, over HTTP, the p50 and p95 latency of the
-first page of the list, a full-text search with its facet counts, two facets combined, a
-defender's page and the statistics page (of everything and of a search), and the serving
+first page of the list, a full-text search with its facet counts, two facets combined, one
+term facet, a defender's page and the statistics page (of everything, of a search and of
+one body), and the serving
 processes' memory (at rest and at its highest); times a static export (for N up to
 10,000). It loads the same actions into a SQLite file served by Datasette and sends it
 the equivalent queries (`_search`, `_facet`, column filters, with its time limits raised
@@ -249,6 +250,8 @@ def run_size(n: int, runs: int, workdir: Path, postgresql: str | None = None) ->
     word = "detention"
     defender = next(r.defenders[0] for r in records if r.defenders)
     slug = defender.lower().replace(" ", "-")
+    region = next(r.regions[0] for r in records if r.regions)
+    region_slug = region.lower().replace(" ", "-")
     # (what, our page, the parameters of the same actions in our API, Datasette's)
     queries = [
         ("list, first page", "/", [], []),
@@ -273,6 +276,17 @@ def run_size(n: int, runs: int, workdir: Path, postgresql: str | None = None) ->
             [("body", "special_procedures"), ("action_type", "urgent_appeal"), ("_facet", "year")],
         ),
         (
+            f"one term facet ({region})",
+            f"/?region={region_slug}",
+            [("region", region_slug)],
+            [
+                ("regions__arraycontains", region),
+                ("_facet", "body"),
+                ("_facet", "action_type"),
+                ("_facet", "year"),
+            ],
+        ),
+        (
             f"defender page ({defender})",
             f"/defenders/{slug}/",
             [("defender", slug)],
@@ -284,6 +298,12 @@ def run_size(n: int, runs: int, workdir: Path, postgresql: str | None = None) ->
             f"/statistics/?q={word}",
             [("q", word)],
             [("_search", word), ("_facet", "body"), ("_facet", "year")],
+        ),
+        (
+            "statistics of one body",
+            "/statistics/?body=special_procedures",
+            [("body", "special_procedures")],
+            [("body", "special_procedures"), ("_facet", "action_type"), ("_facet", "year")],
         ),
     ]
 
