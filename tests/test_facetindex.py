@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
+from unittest import mock
 
 import pytest
 import time_machine
@@ -27,6 +28,7 @@ from unactions.records.query import (
     find_actions,
     indexed_query,
     listed_actions,
+    named,
 )
 
 from .factories import ACTION_EDITS, create_action
@@ -84,6 +86,13 @@ def figures(params: dict, indexed: bool) -> tuple:
     )
 
 
+def counted(key: str, indexed: bool) -> list[tuple[int, int]]:
+    """The terms (or mechanisms) public actions name, with their counts, from the index
+    or from SQL."""
+    with mock.patch.object(facetindex, "available", lambda: indexed):
+        return [(term.pk, term.n) for term in named(key)]
+
+
 def agree():
     for params in QUERIES:
         # Counted by the index, not by SQL as `live` counts.
@@ -91,6 +100,8 @@ def agree():
         assert indexed(params) == live(params), params
     for params in QUERIES:
         assert figures(params, indexed=True) == figures(params, indexed=False), params
+    for key in ("defender", "issue", "mechanism"):
+        assert counted(key, indexed=True) == counted(key, indexed=False), key
     return True
 
 

@@ -15,7 +15,7 @@ import json
 from functools import wraps
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
@@ -24,7 +24,7 @@ from unactions.formats.errors import RecordsError
 from unactions.formats.jsonfile import record_from_dict
 from unactions.records.history import delete_with_history
 from unactions.records.loader import load_records
-from unactions.records.models import Action, Defender, Mechanism
+from unactions.records.models import Action, Defender
 from unactions.records.query import (
     ActionQuery,
     IndexedActions,
@@ -34,6 +34,7 @@ from unactions.records.query import (
     find_actions,
     indexed_query,
     listed_actions,
+    named,
 )
 from unactions.records.serialize import record_of, records_of
 
@@ -210,21 +211,12 @@ def facets(request):
     )
 
 
-def _counted(model):
-    published = Action.objects.published()
-    return (
-        model.objects.annotate(n=Count("actions", filter=Q(actions__in=published), distinct=True))
-        .filter(n__gt=0)
-        .order_by("name")
-    )
-
-
 @api()
 def defenders(request):
     return JsonResponse(
         {
             "defenders": [
-                {"name": d.name, "slug": d.slug, "actions": d.n} for d in _counted(Defender)
+                {"name": d.name, "slug": d.slug, "actions": d.n} for d in named("defender")
             ]
         },
         json_dumps_params={"ensure_ascii": False},
@@ -250,7 +242,7 @@ def mechanisms(request):
         {
             "mechanisms": [
                 {"name": m.name, "slug": m.slug, "body": m.body, "actions": m.n}
-                for m in _counted(Mechanism)
+                for m in named("mechanism")
             ]
         },
         json_dumps_params={"ensure_ascii": False},

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Q
 from django.urls import reverse
 
-from unactions.records.models import Action, Defender, Mechanism
+from unactions.records.models import Action
+from unactions.records.query import named
 
 
 class ActionSitemap(Sitemap):
@@ -19,14 +19,12 @@ class ActionSitemap(Sitemap):
 
 class DefenderSitemap(Sitemap):
     def items(self):
-        published = Action.objects.published()
-        return Defender.objects.filter(Q(actions__in=published)).distinct().order_by("name")
+        return named("defender")
 
 
 class MechanismSitemap(Sitemap):
     def items(self):
-        published = Action.objects.published()
-        return Mechanism.objects.filter(Q(actions__in=published)).distinct().order_by("name")
+        return named("mechanism")
 
 
 class PageSitemap(Sitemap):

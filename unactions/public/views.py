@@ -11,7 +11,7 @@ import functools
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Q, prefetch_related_objects
+from django.db.models import Max, prefetch_related_objects
 from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -33,6 +33,7 @@ from unactions.records.query import (
     indexed_query,
     listed_actions,
     matching,
+    named,
 )
 from unactions.records.serialize import record_of, records_of
 
@@ -109,14 +110,7 @@ def action_detail(request, record_id: str):
 
 
 def defender_list(request):
-    defenders = (
-        Defender.objects.annotate(
-            n=Count("actions", filter=Q(actions__in=Action.objects.published()))
-        )
-        .filter(n__gt=0)
-        .order_by("name")
-    )
-    return render(request, "public/defender_list.html", {"defenders": defenders})
+    return render(request, "public/defender_list.html", {"defenders": named("defender")})
 
 
 def defender_detail(request, slug: str):
@@ -129,25 +123,24 @@ def defender_detail(request, slug: str):
 
 
 def mechanism_list(request):
-    mechanisms = (
-        Mechanism.objects.annotate(
-            n=Count("actions", filter=Q(actions__in=Action.objects.published()))
-        )
-        .filter(n__gt=0)
-        .order_by("body", "name")
-    )
+    mechanisms = named("mechanism", ("body", "name"))
     return render(request, "public/mechanism_list.html", {"mechanisms": mechanisms})
 
 
 def mechanism_detail(request, slug: str):
     mechanism = get_object_or_404(Mechanism, slug=slug)
     query = ActionQuery(selected={"mechanism": (slug,)})
-    actions = find_actions(query).with_record()
-    if not actions.exists():
+    indexed = None if is_static_build() else indexed_query(query)
+    facets = facet_counts(query, indexed=indexed)
+    count = matching(query, facets)
+    if not count:
         raise Http404("No published action of this mechanism")
-    # The static export has no pages for a mechanism's list: it shows it whole.
-    page = _page(request, actions, size=None if is_static_build() else PAGE_SIZE)
-    counts = {f.key: f for f in facet_counts(query)}
+    if is_static_build():
+        # The static export has no pages for a mechanism's list: it shows it whole.
+        page = _page(request, find_actions(query).with_record(), size=None)
+    else:
+        page = _page(request, listed_actions(query, indexed), count=count)
+    counts = {f.key: f for f in facets}
     return render(
         request,
         "public/mechanism.html",

@@ -451,6 +451,16 @@ class FacetIndex:
             self._replies_by_government(sent),
         )
 
+    def totals(self, key: str, today: dt.date) -> dict[int, int]:
+        """How many public actions have each value of facet `key`: by term id for a term
+        facet, by id for the mechanism."""
+        from .query import ActionQuery
+
+        public = self.count(ActionQuery(), today, facets=False, rank=False).matching
+        if key in self.links:
+            return self._term_counts(key, public, None, [])[0]
+        return self._column_counts(key, self._cell_counts(public))
+
     def _periods(self, mask: np.ndarray) -> dict[tuple[int, int, str], int]:
         """How many of these actions by year, month and body."""
         c = self.columns
@@ -725,6 +735,13 @@ def figures(query, tops: dict[str, int | None]) -> Figures:
     from the index brought up to date first."""
     with _current() as index:
         return index.figures(query, timezone.localdate(), tops)
+
+
+def totals(key: str) -> dict[int, int]:
+    """How many public actions have each value of facet `key` (`FacetIndex.totals`), from
+    the index brought up to date first."""
+    with _current() as index:
+        return index.totals(key, timezone.localdate())
 
 
 @contextmanager

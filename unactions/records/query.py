@@ -611,6 +611,29 @@ def _term_counts(query: ActionQuery, queryset: QuerySet | None, facets: list[Ter
     return {facet.key: facet.labelled(found[facet.key]) for facet in facets}
 
 
+def named(key: str, order: Iterable[str] = ("name",)) -> list:
+    """The terms of a term facet, or with "mechanism" the mechanisms, that public actions
+    name, in `order`, each with how many as `n`: counted by the facet index (SQL took
+    17 s for 50,000 defenders at a million actions), or in SQL without one."""
+    facet = FACETS_BY_KEY[key]
+    terms = isinstance(facet, TermFacet)
+    model = facet.term_model if terms else models.Mechanism
+    published = models.Action.objects.published().order_by()
+    if facetindex.available():
+        counts = facetindex.totals(key)
+    elif terms:
+        links = facet.link_model.objects.filter(action__in=published).order_by()
+        counts = dict(links.values_list(f"{facet.term}_id").annotate(n=Count("pk")))
+    else:
+        counts = dict(published.values_list("mechanism_term_id").annotate(n=Count("pk")))
+    found = []
+    for term in model.objects.order_by(*order):
+        if counts.get(term.pk):
+            term.n = counts[term.pk]
+            found.append(term)
+    return found
+
+
 def count_actions(query: ActionQuery) -> int | None:
     """How many public actions match `query`, from the tallies; None when they cannot
     tell (a search, dates or a term facet are part of the query)."""
