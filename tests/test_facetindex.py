@@ -233,10 +233,12 @@ def test_a_selected_value_outside_the_top_keeps_its_count(seeded):
 
 
 @pytest.mark.parametrize("sort", ["newest", "oldest"])
-def test_the_api_pages_through_a_search_in_date_order_as_sql_does(seeded, client, sort):
-    query = ActionQuery.from_params({"q": "china", "sort": sort})
+@pytest.mark.parametrize("key, value", [("q", "china"), ("government", "china")])
+def test_the_api_pages_through_a_query_in_date_order_as_sql_does(seeded, client, key, value, sort):
+    query = ActionQuery.from_params({key: value, "sort": sort})
     expected = [a.record_id for a in find_actions(query)]
-    seen, counts = walk(client, f"/api/v1/actions?q=china&sort={sort}&limit=4", len(expected))
+    url = f"/api/v1/actions?{key}={value}&sort={sort}&limit=4"
+    seen, counts = walk(client, url, len(expected))
     assert seen == expected and len(seen) > 8
     assert counts[0] == len(expected) and set(counts[1:]) == {None}
 
