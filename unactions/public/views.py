@@ -130,7 +130,7 @@ def mechanism_list(request):
 def mechanism_detail(request, slug: str):
     mechanism = get_object_or_404(Mechanism, slug=slug)
     query = ActionQuery(selected={"mechanism": (slug,)})
-    indexed = None if is_static_build() else indexed_query(query)
+    indexed = indexed_query(query)
     facets = facet_counts(query, indexed=indexed)
     count = matching(query, facets)
     if not count:
