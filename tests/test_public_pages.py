@@ -12,6 +12,7 @@ import pytest
 from tests.factories import create_action, record
 from unactions.records import models
 from unactions.records.loader import load_records
+from unactions.records.query import ActionQuery, find_actions
 
 
 def text(response) -> str:
@@ -52,6 +53,13 @@ class TestMechanismPages:
         html = text(client.get("/mechanisms/working-group-on-arbitrary-detention/"))
         assert "2 published actions." in html
         assert "Opinion (Working Group on Arbitrary Detention)</a></td><td>2</td>" in html
+
+    def test_a_mechanism_page_lists_its_actions_newest_first(self, client, seeded):
+        slug = "working-group-on-arbitrary-detention"
+        expected = [a.record_id for a in find_actions(ActionQuery(selected={"mechanism": (slug,)}))]
+        html = text(client.get(f"/mechanisms/{slug}/"))
+        places = [html.find(f"/actions/{record_id}/") for record_id in expected]
+        assert len(expected) == 2 and -1 not in places and places == sorted(places)
 
     def test_the_mechanism_list_groups_by_body(self, client, seeded):
         html = text(client.get("/mechanisms/"))
