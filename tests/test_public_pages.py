@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
 import io
 import json
+import re
 
 import pytest
 
 from tests.factories import create_action, record
+from unactions.public import views
 from unactions.records import models
 from unactions.records.loader import load_records
-from unactions.records.query import ActionQuery, find_actions
+from unactions.records.query import ActionQuery, find_actions, named
 
 
 def text(response) -> str:
@@ -35,6 +38,19 @@ class TestDefenderPages:
             '<a href="/defenders/chang-weiping/">Chang Weiping</a> <span class="count">2</span>'
             in html
         )
+
+    def test_the_defender_list_is_paged_in_name_order(self, client, seeded, monkeypatch):
+        monkeypatch.setattr(views, "DEFENDERS_PAGE_SIZE", 6)
+        pages = [text(client.get(url)) for url in ("/defenders/", "/defenders/?page=2")]
+        pages.append(text(client.get("/defenders/?page=3")))
+        names = [re.findall(r'">([^<]+)</a> <span class="count">', page) for page in pages]
+        assert [len(page) for page in names] == [6, 6, 3]
+        listed = [html.unescape(name) for page in names for name in page]
+        assert listed == [defender.name for defender in named("defender")]
+        assert '<a rel="next" href="/defenders/?page=2">' in pages[0]
+        assert '<a rel="prev" href="/defenders/">' in pages[1]
+        assert "Page 3 of 3" in pages[2] and 'rel="next"' not in pages[2]
+        assert client.get("/defenders/?page=4").status_code == 404
 
     def test_a_defender_named_only_in_drafts_is_hidden(self, client, seeded):
         models.Action.objects.filter(

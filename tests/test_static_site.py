@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import re
 from pathlib import Path
@@ -12,8 +13,10 @@ import feedparser
 import pytest
 
 from tests.factories import create_action
+from unactions.public import static_site, views
 from unactions.public.static_site import BuildError, build_site
 from unactions.records.models import Action
+from unactions.records.query import named
 
 SECRET = (
     "Lin Qiaoyu",
@@ -25,8 +28,14 @@ SECRET = (
 )
 
 
+# Pages of the defender list in the export: the seed's 15 defenders on three.
+DEFENDERS_PAGE_SIZE = 6
+
+
 @pytest.fixture
-def site(seeded, tmp_path) -> Path:
+def site(seeded, tmp_path, monkeypatch) -> Path:
+    for module in (views, static_site):
+        monkeypatch.setattr(module, "DEFENDERS_PAGE_SIZE", DEFENDERS_PAGE_SIZE)
     embargoed = create_action(
         id="2026-10-11-chn-9-2026",
         date=dt.date(2026, 10, 11),
@@ -60,6 +69,7 @@ def test_the_export(site):
     every_page_is_there(site)
     no_internal_link_is_broken_and_none_needs_a_query_string(site)
     filter_pages_show_their_actions(site)
+    the_defender_list_is_paged(site)
     drafts_and_embargoed_actions_are_left_out(site)
     feeds_are_valid_and_absolute(site)
     the_language_switch_points_at_the_twin_page(site)
@@ -111,6 +121,30 @@ def filter_pages_show_their_actions(site):
     assert "5 actions found" in html
     assert '<a href="/" aria-current="page">Tibet</a>' in html  # the way back
     assert html.count('class="action"') == 5
+
+
+def the_defender_list_is_paged(site):
+    named_in_public = [defender.name for defender in named("defender")]
+    assert len(named_in_public) == 15
+    for language in ("", "zh-hans/"):
+        pages = [
+            (site / language / "defenders" / path / "index.html").read_text(encoding="utf-8")
+            for path in ("", "page/2", "page/3")
+        ]
+        names = [
+            [
+                html.unescape(name)
+                for name in re.findall(
+                    r'<li><a href="[^"]*">([^<]+)</a> <span class="count">', page
+                )
+            ]
+            for page in pages
+        ]
+        assert [len(page) for page in names] == [6, 6, 3]
+        assert [name for page in names for name in page] == named_in_public
+        assert f'href="/{language}defenders/page/2/"' in pages[0]
+        assert f'href="/{language}defenders/"' in pages[1]  # back to the first page
+    assert not (site / "defenders/page/4").exists()
 
 
 def drafts_and_embargoed_actions_are_left_out(site):

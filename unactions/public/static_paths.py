@@ -33,6 +33,12 @@ def query_path(query, page: int = 1) -> str:
     return list_path(page)
 
 
+def page_of(name: str, page: int = 1) -> str:
+    """Page `page` of a list with a name (as the defenders'), which the live site pages
+    with "?page=": "/defenders/?page=2" becomes "/defenders/page/2/"."""
+    return reverse(name) + (f"page/{page}/" if page > 1 else "")
+
+
 def feed_path(key: str, value: str) -> str:
     return f"/feeds/{quote(key)}/{quote(value, safe='')}.atom"
 

@@ -28,11 +28,11 @@ from django.urls import reverse
 from django.utils import translation
 
 from unactions.records.models import Action, Defender, Mechanism
-from unactions.records.query import ActionQuery, facet_counts, find_actions
+from unactions.records.query import ActionQuery, facet_counts, find_actions, named
 
 from . import static_paths
 from .templatetags.browse import static_cards
-from .views import PAGE_SIZE, static_facets
+from .views import DEFENDERS_PAGE_SIZE, PAGE_SIZE, static_facets
 
 LANGUAGES = ("en", "zh-hans")
 
@@ -78,13 +78,12 @@ def pages() -> Iterator[Page]:
                     if language == LANGUAGES[0]:
                         feed = reverse("data:feed") + "?" + urlencode([(facet.key, value)])
                         yield Page(feed, _file(static_paths.feed_path(facet.key, value)))
-            for name in (
-                "public:statistics",
-                "public:defenders",
-                "public:mechanisms",
-                "public:search",
-            ):
+            for name in ("public:statistics", "public:mechanisms", "public:search"):
                 yield Page(reverse(name), _file(reverse(name)))
+            defenders = len(named("defender"))
+            for number in range(1, max(1, -(-defenders // DEFENDERS_PAGE_SIZE)) + 1):
+                url = reverse("public:defenders") + (f"?page={number}" if number > 1 else "")
+                yield Page(url, _file(static_paths.page_of("public:defenders", number)))
             for record_id in published.values_list("record_id", flat=True):
                 url = reverse("public:action", args=[record_id])
                 yield Page(url, _file(url))

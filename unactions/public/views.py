@@ -43,6 +43,9 @@ from .static_paths import is_static_build
 from .templatetags.browse import without_cards
 
 PAGE_SIZE = 25
+# Names on a page of the defender list: a collection of a million actions names tens
+# of thousands, too many for one page to render (3-4 s) or a reader to scroll.
+DEFENDERS_PAGE_SIZE = 500
 
 
 def _query(request) -> ActionQuery:
@@ -53,8 +56,8 @@ def _bad_query(request, error: QueryError):
     return render(request, "public/bad_query.html", {"error": str(error)}, status=400)
 
 
-def _page(request, actions, size: int | None = PAGE_SIZE, count: int | None = None):
-    paginator = Paginator(actions, size or max(actions.count(), 1))
+def _page(request, items, size: int | None = PAGE_SIZE, count: int | None = None):
+    paginator = Paginator(items, size or max(items.count(), 1))
     if count is not None:
         paginator.count = count  # known without counting the actions again
     number = request.GET.get("page", "1")
@@ -110,7 +113,10 @@ def action_detail(request, record_id: str):
 
 
 def defender_list(request):
-    return render(request, "public/defender_list.html", {"defenders": named("defender")})
+    page = _page(request, named("defender"), size=DEFENDERS_PAGE_SIZE)
+    return render(
+        request, "public/defender_list.html", {"page": page, "pages_of": "public:defenders"}
+    )
 
 
 def defender_detail(request, slug: str):

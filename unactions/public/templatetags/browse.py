@@ -55,6 +55,18 @@ def page_url(query, number: int) -> str:
     return query.querystring(page=number if number > 1 else None) or "?"
 
 
+@register.simple_tag(takes_context=True)
+def page_link(context, number: int) -> str:
+    """Page `number` of what the page lists: the pages of the list named `pages_of`
+    (a URL name) when the context has one, else of the list of actions for `query`."""
+    name = context.get("pages_of")
+    if not name:
+        return page_url(context["query"], number)
+    if static_paths.is_static_build():
+        return static_paths.page_of(name, number)
+    return reverse(name) + (f"?page={number}" if number > 1 else "")
+
+
 # The static export renders each action's card once per language, however many of its
 # pages list it (an action is on a dozen filters' pages); `build_site` empties this
 # before and after. Keyed by revision and time of change, as an edit during the export
