@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
+from urllib.parse import urlsplit
 
 import pytest
 import time_machine
@@ -49,14 +51,25 @@ def surfaces(client) -> dict[str, str]:
         "mechanism list": "/mechanisms/",
         "csv download": "/actions.csv",
         "json download": "/actions.json",
-        "sitemap": "/sitemap.xml",
     }
     shown = {}
     for name, url in pages.items():
         response = client.get(url)
         # A 404 page repeats the address asked for (in its language link), nothing more.
         shown[name] = "404" if response.status_code == 404 else response.getvalue().decode()
+    shown["sitemap"] = "".join(sitemap_documents(client))
     return shown
+
+
+def sitemap_documents(client) -> list[str]:
+    """The sitemap's index and every document it lists."""
+    index = client.get("/sitemap.xml").content.decode()
+    documents = [index]
+    for address in re.findall(r"<loc>([^<]+)</loc>", index):
+        response = client.get(urlsplit(address).path)
+        assert response.status_code == 200, address
+        documents.append(response.content.decode())
+    return documents
 
 
 def leaks(client) -> list[str]:

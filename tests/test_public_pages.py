@@ -8,11 +8,12 @@ import html
 import io
 import json
 import re
+from urllib.parse import urlsplit
 
 import pytest
 
 from tests.factories import create_action, record
-from unactions.public import views
+from unactions.public import sitemaps, views
 from unactions.records import models
 from unactions.records.loader import load_records
 from unactions.records.query import ActionQuery, find_actions, named
@@ -62,6 +63,54 @@ class TestDefenderPages:
 
     def test_an_unknown_defender_is_404(self, client, seeded):
         assert client.get("/defenders/nobody/").status_code == 404
+
+
+class TestSitemap:
+    def documents(self, client) -> dict[str, str]:
+        index = text(client.get("/sitemap.xml"))
+        found = {}
+        for address in re.findall(r"<loc>([^<]+)</loc>", index):
+            found[urlsplit(address).path] = text(client.get(urlsplit(address).path))
+        return found
+
+    def test_the_index_lists_every_published_action_and_defender_once(
+        self, client, seeded, monkeypatch
+    ):
+        monkeypatch.setattr(sitemaps, "PART", 5)
+        documents = self.documents(client)
+        assert list(documents) == [
+            "/sitemap-pages.xml",
+            *[f"/sitemap-actions-{n}.xml" for n in range(1, 6)],  # 22 actions
+            *[f"/sitemap-defenders-{n}.xml" for n in range(1, 4)],  # 15 defenders
+            "/sitemap-mechanisms.xml",
+        ]
+        listed = [
+            urlsplit(address).path
+            for document in documents.values()
+            for address in re.findall(r"<loc>([^<]+)</loc>", document)
+        ]
+        actions = [f"/actions/{a.record_id}/" for a in models.Action.objects.published()]
+        defenders = [f"/defenders/{d.slug}/" for d in named("defender")]
+        assert sorted(p for p in listed if p.startswith("/actions/")) == sorted(actions)
+        assert sorted(p for p in listed if p.startswith("/defenders/")) == sorted(
+            ["/defenders/", *defenders]
+        )
+        assert "<lastmod>" in documents["/sitemap-actions-1.xml"]
+
+    def test_a_part_past_the_end_is_404(self, client, seeded, monkeypatch):
+        monkeypatch.setattr(sitemaps, "PART", 5)
+        assert client.get("/sitemap-actions-5.xml").status_code == 200
+        for section in ("actions-6", "actions-0", "actions-01", "defenders-4", "drafts-1"):
+            assert client.get(f"/sitemap-{section}.xml").status_code == 404, section
+
+    def test_a_new_action_joins_the_last_part(self, client, seeded, monkeypatch):
+        monkeypatch.setattr(sitemaps, "PART", 5)
+        before = self.documents(client)
+        create_action(id="2021-01-04-new", defenders=[])
+        after = self.documents(client)
+        assert "/actions/2021-01-04-new/" in after["/sitemap-actions-5.xml"]
+        for n in range(1, 5):
+            assert after[f"/sitemap-actions-{n}.xml"] == before[f"/sitemap-actions-{n}.xml"]
 
 
 class TestMechanismPages:

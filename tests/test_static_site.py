@@ -70,6 +70,7 @@ def test_the_export(site):
     no_internal_link_is_broken_and_none_needs_a_query_string(site)
     filter_pages_show_their_actions(site)
     the_defender_list_is_paged(site)
+    the_sitemap_index_lists_files_of_the_export(site)
     drafts_and_embargoed_actions_are_left_out(site)
     feeds_are_valid_and_absolute(site)
     the_language_switch_points_at_the_twin_page(site)
@@ -145,6 +146,19 @@ def the_defender_list_is_paged(site):
         assert f'href="/{language}defenders/page/2/"' in pages[0]
         assert f'href="/{language}defenders/"' in pages[1]  # back to the first page
     assert not (site / "defenders/page/4").exists()
+
+
+def the_sitemap_index_lists_files_of_the_export(site):
+    index = (site / "sitemap.xml").read_text()
+    documents = re.findall(r"<loc>https://tracker.example.org/([^<]+)</loc>", index)
+    assert documents == [
+        "sitemap-pages.xml",
+        "sitemap-actions-1.xml",
+        "sitemap-defenders-1.xml",
+        "sitemap-mechanisms.xml",
+    ]
+    actions = (site / "sitemap-actions-1.xml").read_text()
+    assert actions.count("<loc>https://tracker.example.org/actions/") == 22
 
 
 def drafts_and_embargoed_actions_are_left_out(site):

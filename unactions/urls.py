@@ -1,6 +1,6 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
 
 from unactions.public.sitemaps import SITEMAPS
@@ -9,7 +9,18 @@ from unactions.public.urls import data_urlpatterns
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("unactions.api.urls")),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        sitemaps.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<str:section>.xml",
+        sitemaps.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
+    ),
     path("", include(data_urlpatterns)),
     *i18n_patterns(path("", include("unactions.public.urls")), prefix_default_language=False),
 ]

@@ -1,6 +1,16 @@
-"""The sitemap: published pages only, like every public surface."""
+"""The sitemap: published pages only, like every public surface.
+
+`/sitemap.xml` is an index (Django's) of documents of at most `PART` addresses each:
+the pages, the mechanisms, and the actions and defenders in parts ("actions-1",
+"actions-2", …). One document held the first 50,000 actions only (the limit of a
+sitemap), and took 11-13 s at a million actions. Parts are sections of their own, not
+Django's pages of a section: those differ by a query string (`?p=2`), which a static
+host ignores, so the static export could not write them as files.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
@@ -8,18 +18,51 @@ from django.urls import reverse
 from unactions.records.models import Action
 from unactions.records.query import named
 
+# Addresses in a document of the sitemap.
+PART = 10_000
 
-class ActionSitemap(Sitemap):
+
+class PartSitemap(Sitemap):
+    """Part `part` of a section: `PART` of its items, whose number `total` tells."""
+
+    limit = PART
+
+    def __init__(self, part: int = 1):
+        self.part = part
+
+    def _part(self, items):
+        start = (self.part - 1) * PART
+        return items[start : start + PART]
+
+    @staticmethod
+    def total() -> int:
+        raise NotImplementedError
+
+
+class ActionSitemap(PartSitemap):
     def items(self):
-        return Action.objects.published().order_by("-date", "pk")
+        # In the order they were created: a new action joins the last part, and the
+        # other parts stay as search engines read them.
+        return self._part(Action.objects.published().order_by("pk"))
+
+    @staticmethod
+    def total() -> int:
+        return Action.objects.published().count()
 
     def lastmod(self, action):
         return action.updated
 
+    def get_latest_lastmod(self):
+        return None  # for the index: reading every part's actions would take seconds
 
-class DefenderSitemap(Sitemap):
+
+class DefenderSitemap(PartSitemap):
     def items(self):
-        return named("defender")
+        return self._part(named("defender"))
+
+    @staticmethod
+    def total() -> int:
+        return len(named("defender"))
 
 
 class MechanismSitemap(Sitemap):
@@ -35,9 +78,53 @@ class PageSitemap(Sitemap):
         return reverse(name)
 
 
-SITEMAPS = {
-    "pages": PageSitemap,
-    "actions": ActionSitemap,
-    "defenders": DefenderSitemap,
-    "mechanisms": MechanismSitemap,
-}
+_PARTED: dict[str, type[PartSitemap]] = {"actions": ActionSitemap, "defenders": DefenderSitemap}
+
+
+class Sections(Mapping):
+    """The sitemap's sections by name, the parts counted when they are asked for (they
+    grow with the collection): what Django's `index` and `sitemap` views take."""
+
+    def __getitem__(self, section: str) -> Sitemap:
+        if section == "pages":
+            return PageSitemap()
+        if section == "mechanisms":
+            return MechanismSitemap()
+        kind, _, number = section.rpartition("-")
+        sitemap = _PARTED.get(kind)
+        if sitemap is None or not number.isdigit() or number[0] == "0":
+            raise KeyError(section)
+        if int(number) > _parts(sitemap.total()):
+            raise KeyError(section)
+        return sitemap(int(number))
+
+    def items(self) -> list[tuple[str, Sitemap]]:
+        # Each part once, not looked up by name one at a time (each counting them all).
+        return [
+            ("pages", PageSitemap()),
+            *(
+                (f"{kind}-{number}", sitemap(number))
+                for kind, sitemap in _PARTED.items()
+                for number in range(1, _parts(sitemap.total()) + 1)
+            ),
+            ("mechanisms", MechanismSitemap()),
+        ]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(name for name, _ in self.items())
+
+    def __len__(self) -> int:
+        return len(self.items())
+
+    # One collection of sections, equal only to itself: a mapping compares its items,
+    # and each lookup makes new sitemaps, so `reverse`, which compares a URL's default
+    # arguments (this) with those it was given, would never find the sections' URL.
+    __eq__ = object.__eq__
+    __hash__ = object.__hash__
+
+
+def _parts(count: int) -> int:
+    return max(1, -(-count // PART))
+
+
+SITEMAPS = Sections()

@@ -31,6 +31,7 @@ from unactions.records.models import Action, Defender, Mechanism
 from unactions.records.query import ActionQuery, facet_counts, find_actions, named
 
 from . import static_paths
+from .sitemaps import SITEMAPS
 from .templatetags.browse import static_cards
 from .views import DEFENDERS_PAGE_SIZE, PAGE_SIZE, static_facets
 
@@ -100,6 +101,9 @@ def pages() -> Iterator[Page]:
         "sitemap",
     ):
         yield Page(reverse(name), _file(reverse(name)))
+    for section in SITEMAPS:
+        url = reverse("sitemap-section", kwargs={"section": section})
+        yield Page(url, _file(url))
 
 
 @dataclass
