@@ -90,7 +90,14 @@ def counted(key: str, indexed: bool) -> list[tuple[int, int]]:
     """The terms (or mechanisms) public actions name, with their counts, from the index
     or from SQL."""
     with mock.patch.object(facetindex, "available", lambda: indexed):
-        return [(term.pk, term.n) for term in named(key)]
+        terms = named(key)
+        listed = [(term.pk, term.n) for term in terms]
+        # A page of them (as the defender list's) is the same as a part of the whole.
+        assert len(terms) == len(listed)
+        assert [(term.pk, term.n) for term in terms[1:4]] == listed[1:4]
+        if listed:
+            assert (terms[-1].pk, terms[-1].n) == listed[-1]
+        return listed
 
 
 def agree():

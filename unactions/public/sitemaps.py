@@ -10,44 +10,51 @@ host ignores, so the static export could not write them as files.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
 from django.contrib.sitemaps import Sitemap
+from django.core.paginator import Paginator
 from django.urls import reverse
 
 from unactions.records.models import Action
 from unactions.records.query import named
 
 # Addresses in a document of the sitemap.
-PART = 10_000
+PART = 5_000
 
 
 class PartSitemap(Sitemap):
-    """Part `part` of a section: `PART` of its items, whose number `total` tells."""
+    """Part `part` of a section: at most `PART` of its items, so one page of Django's."""
 
     limit = PART
 
     def __init__(self, part: int = 1):
         self.part = part
 
-    def _part(self, items):
-        start = (self.part - 1) * PART
-        return items[start : start + PART]
+    @property
+    def paginator(self):
+        return _OnePage(self._items)
 
     @staticmethod
-    def total() -> int:
+    def parts() -> int:
+        """How many parts the section has now."""
         raise NotImplementedError
 
 
 class ActionSitemap(PartSitemap):
+    """The actions by id, `PART` ids to a part: a new action joins the last part (the
+    others stay as search engines read them), and a part is read through the table's
+    own order (counting its place among the others read a million rows for the last)."""
+
     def items(self):
-        # In the order they were created: a new action joins the last part, and the
-        # other parts stay as search engines read them.
-        return self._part(Action.objects.published().order_by("pk"))
+        ids = ((self.part - 1) * PART, self.part * PART)
+        actions = Action.objects.published().filter(pk__gt=ids[0], pk__lte=ids[1])
+        return actions.order_by("pk").only("record_id", "updated")
 
     @staticmethod
-    def total() -> int:
-        return Action.objects.published().count()
+    def parts() -> int:
+        last = Action.objects.published().order_by("-pk").values_list("pk", flat=True).first()
+        return _parts(last or 0)
 
     def lastmod(self, action):
         return action.updated
@@ -58,11 +65,12 @@ class ActionSitemap(PartSitemap):
 
 class DefenderSitemap(PartSitemap):
     def items(self):
-        return self._part(named("defender"))
+        start = (self.part - 1) * PART
+        return named("defender")[start : start + PART]
 
     @staticmethod
-    def total() -> int:
-        return len(named("defender"))
+    def parts() -> int:
+        return _parts(len(named("defender")))
 
 
 class MechanismSitemap(Sitemap):
@@ -94,7 +102,7 @@ class Sections(Mapping):
         sitemap = _PARTED.get(kind)
         if sitemap is None or not number.isdigit() or number[0] == "0":
             raise KeyError(section)
-        if int(number) > _parts(sitemap.total()):
+        if int(number) > sitemap.parts():
             raise KeyError(section)
         return sitemap(int(number))
 
@@ -105,7 +113,7 @@ class Sections(Mapping):
             *(
                 (f"{kind}-{number}", sitemap(number))
                 for kind, sitemap in _PARTED.items()
-                for number in range(1, _parts(sitemap.total()) + 1)
+                for number in range(1, sitemap.parts() + 1)
             ),
             ("mechanisms", MechanismSitemap()),
         ]
@@ -121,6 +129,19 @@ class Sections(Mapping):
     # arguments (this) with those it was given, would never find the sections' URL.
     __eq__ = object.__eq__
     __hash__ = object.__hash__
+
+
+class _OnePage:
+    """The pages of a part: one, which is read only when it is asked for (the index
+    asks each part how many pages it has; reading them took seconds at a million)."""
+
+    num_pages = 1
+
+    def __init__(self, items: Callable[[], Sequence]):
+        self.items = items
+
+    def page(self, number):
+        return Paginator(self.items(), PART).page(number)
 
 
 def _parts(count: int) -> int:

@@ -9,7 +9,8 @@ within one; each facet's counts apply every other selected filter but its own.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+import functools
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
@@ -611,7 +612,7 @@ def _term_counts(query: ActionQuery, queryset: QuerySet | None, facets: list[Ter
     return {facet.key: facet.labelled(found[facet.key]) for facet in facets}
 
 
-def named(key: str, order: Iterable[str] = ("name",)) -> list:
+def named(key: str, order: Iterable[str] = ("name",)) -> Named:
     """The terms of a term facet, or with "mechanism" the mechanisms, that public actions
     name, in `order`, each with how many as `n`: counted by the facet index (joining
     every link in SQL, the API's 50,000 defenders took 12-19 s at a million actions), or
@@ -627,12 +628,39 @@ def named(key: str, order: Iterable[str] = ("name",)) -> list:
         counts = dict(links.values_list(f"{facet.term}_id").annotate(n=Count("pk")))
     else:
         counts = dict(published.values_list("mechanism_term_id").annotate(n=Count("pk")))
-    found = []
-    for term in model.objects.order_by(*order):
-        if counts.get(term.pk):
-            term.n = counts[term.pk]
-            found.append(term)
-    return found
+    return Named(model.objects.order_by(*order), counts)
+
+
+class Named(Sequence):
+    """Terms in the order of `terms` (a query), those with a count in `counts` only,
+    each with its count as `n`. Their ids are read at once; the terms themselves only
+    for what is asked for: a page of the defender list needs 500 of them, and making
+    all 50,000 of a million actions took 0.45 s (their ids, 0.04 s)."""
+
+    def __init__(self, terms: QuerySet, counts: dict[int, int]):
+        self.terms, self.counts = terms, counts
+        self.ids = [pk for pk in terms.values_list("pk", flat=True) if counts.get(pk)]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, index):
+        ids = self.ids[index] if isinstance(index, slice) else [self.ids[index]]
+        found = self.terms.in_bulk(ids)
+        terms = [self._counted(found[pk]) for pk in ids if pk in found]
+        return terms if isinstance(index, slice) else terms[0]
+
+    def __iter__(self) -> Iterator:
+        # All of them: one query, in order.
+        return (self._counted(term) for term in self.terms if term.pk in self._wanted)
+
+    @functools.cached_property
+    def _wanted(self) -> set[int]:
+        return set(self.ids)
+
+    def _counted(self, term):
+        term.n = self.counts[term.pk]
+        return term
 
 
 def count_actions(query: ActionQuery) -> int | None:
