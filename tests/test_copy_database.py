@@ -195,3 +195,18 @@ def test_a_target_in_use_is_refused(run, seed_file, tmp_path, target):  # noqa: 
     assert "CommandError: the target database already holds users: copy into an empty one" in (
         result.stderr
     )
+
+
+def test_postgresql_plans_for_the_rows_copied(run, seed_file, tmp_path, target):  # noqa: F811
+    if not target.startswith("postgresql"):
+        pytest.skip("PostgreSQL only: SQLite plans without statistics, copied or not")
+    assert run("import", str(seed_file)).returncode == 0
+    result = run("copy-database", f"sqlite:///{tmp_path / 'db' / 'tracker.sqlite3'}", target)
+    assert result.returncode == 0, result.stderr
+    # Statistics of the copied rows, as ANALYZE leaves them (not autovacuum, later).
+    statistics = (
+        "from django.db import connection; c = connection.cursor(); "
+        "c.execute(\"SELECT count(*) FROM pg_stats WHERE tablename = 'records_action'\"); "
+        "print(c.fetchone()[0] > 0)"
+    )
+    assert _last_line(run("shell", "-c", statistics, DATABASE_URL=target)) == "True"

@@ -255,6 +255,14 @@ WHERE c.contype = 'f' AND t.relname = ANY(%s) AND t.relnamespace = current_schem
 """
 
 
+def analyze(using: str = "default") -> None:
+    """PostgreSQL: the planner's statistics of every table as it is now, after a large
+    load (see `tuned_for_large_load`). SQLite plans without them, here as before."""
+    if connections[using].vendor == "postgresql":
+        with connections[using].cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
 @contextmanager
 def tuned_for_large_load(megabytes: int = 256):
     """The database tuned for a large load while it runs. SQLite: a larger page cache,
@@ -265,8 +273,7 @@ def tuned_for_large_load(megabytes: int = 256):
     were, and after a first load, for empty ones: searches took seconds."""
     if connection.vendor == "postgresql":
         yield
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+        analyze()
         return
     if connection.vendor != "sqlite":
         yield

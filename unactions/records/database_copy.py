@@ -7,9 +7,9 @@ rows holds as it was. Memory stays that of one chunk however large the collectio
 
 What each database derives for itself is not copied but rebuilt: the content types and
 permissions that `migrate` creates (links to them are carried over by name), the
-full-text index (the target's own, kept as the actions go in), the tallies and the log
-of changes behind the facet index. Sessions, login attempts and the admin's log stay
-behind.
+full-text index (the target's own, kept as the actions go in), the tallies, the log
+of changes behind the facet index and PostgreSQL's planner statistics. Sessions, login
+attempts and the admin's log stay behind.
 
 The copy is one transaction on the target, so any failure leaves it as it was; the
 source is read in one transaction too, as it was when the copy began. The target's
@@ -27,7 +27,7 @@ from django.core.management.color import no_style
 from django.db import connections, models, transaction
 
 from . import tallies
-from .bulk import Inserter, chunks, foreign_keys_dropped, indexes_dropped
+from .bulk import Inserter, analyze, chunks, foreign_keys_dropped, indexes_dropped
 
 # Rebuilt on the target, or not worth keeping (app labels or model labels).
 SKIPPED = {
@@ -121,6 +121,10 @@ def copy(source: str, target: str, progress: Callable[[int, int], None] | None =
                     f"{model._meta.label}: {counts[model._meta.label]} rows in the source, "
                     f"{copied} in the copy; nothing was changed"
                 )
+        # Until autovacuum comes by, PostgreSQL would plan for the empty tables it had:
+        # at a million actions, the list took 0.40 s instead of 0.11 (it scanned the
+        # table for lapsed embargoes).
+        analyze(target)
     return counts
 
 
