@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
 from tests.factories import create_action
+from unactions.editors import views
 from unactions.records import followup
 from unactions.records.models import Action
 
@@ -36,7 +38,8 @@ def test_the_seed_follow_up(seeded):
         ("2020-05-12-special-procedures-urgent-appeal", 188),
         ("2020-06-19-special-procedures-other-letter", 150),
     ]
-    assert state.awaiting == []
+    assert list(state.awaiting) == []
+    assert (state.overdue.count(), state.awaiting.count(), state.answered.count()) == (2, 0, 9)
     answered = {c.action.record_id: c.days_to_reply for c in state.answered}
     assert len(answered) == 9
     assert answered["2020-12-04-chn-20-2020"] == 24
@@ -76,6 +79,35 @@ def test_the_editors_follow_up_page(client, seeded, carol):
     assert client.get("/admin/records/action/follow-up/").status_code == 200
     client.logout()
     assert client.get("/admin/records/action/follow-up/").status_code == 302
+
+
+def test_the_follow_up_page_lists_each_kind_in_pages(client, seeded, carol, monkeypatch):
+    monkeypatch.setattr(views, "FOLLOW_UP_PAGE", 2)
+    client.force_login(carol)
+    html = client.get("/admin/records/action/follow-up/").content.decode()
+    assert "Overdue (2)" in html and "Replies received (9)" in html
+    answered = followup.follow_up().answered
+    newest = [c.action.record_id for c in answered]
+    assert len(newest) == 9
+    sent = [c.action.date for c in answered]
+    assert sent == sorted(sent, reverse=True)  # the latest first
+
+    def listed(html: str) -> list[str]:
+        table = html[html.index('<table id="answered">') :]
+        ids = re.findall(r'href="/admin/records/action/(\d+)/change/"', table)
+        return [Action.objects.get(pk=pk).record_id for pk in ids]
+
+    assert listed(html) == newest[:2]
+    assert 'href="?answered=2#answered"' in html and "Page 1 of 5" in html
+    last = client.get("/admin/records/action/follow-up/?answered=5").content.decode()
+    assert listed(last) == newest[8:]
+    assert "Overdue (2)" in last  # the other lists stay on their first page
+    # A page out of range, or not a number, shows the nearest one.
+    assert (
+        listed(client.get("/admin/records/action/follow-up/?answered=99").content.decode())
+        == (newest[8:])
+    )
+    assert client.get("/admin/records/action/follow-up/?answered=x").status_code == 200
 
 
 def test_drafts_stay_out_of_public_reply_figures(client, seeded):

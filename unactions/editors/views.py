@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,6 +28,9 @@ from unactions.records.serialize import records_of
 
 from .forms import ImportForm
 from .models import PendingImport
+
+# Communications on a page of each list of the follow-up.
+FOLLOW_UP_PAGE = 100
 
 # Writers of the file in pieces, sent as written (a whole collection would not fit in a
 # server's memory).
@@ -190,15 +194,21 @@ def recover_action(request, version_id: int):
 
 
 def follow_up(request):
-    """Communications awaiting a reply, overdue ones first, and the replies received."""
+    """Communications awaiting a reply, overdue ones first, and the replies received,
+    each list in pages of its own (?overdue=2 is the second page of the overdue ones)."""
     _require(request, "records.view_action")
+    state = followup.follow_up()
+    pages = {
+        name: Paginator(getattr(state, name), FOLLOW_UP_PAGE).get_page(request.GET.get(name))
+        for name in ("overdue", "awaiting", "answered")
+    }
     return render(
         request,
         "editors/follow_up.html",
         _context(
             request,
             _("Follow-up of communications"),
-            follow_up=followup.follow_up(),
+            **pages,
             reply_days=followup.reply_days(),
         ),
     )

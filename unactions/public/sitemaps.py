@@ -3,7 +3,7 @@
 `/sitemap.xml` is an index (Django's) of documents of at most `PART` addresses each:
 the pages, the mechanisms, and the actions and defenders in parts ("actions-1",
 "actions-2", …). One document held the first 50,000 actions only (the limit of a
-sitemap), and took 11-13 s at a million actions. Parts are sections of their own, not
+sitemap), and took 8-13 s at a million actions. Parts are sections of their own, not
 Django's pages of a section: those differ by a query string (`?p=2`), which a static
 host ignores, so the static export could not write them as files.
 """
@@ -25,8 +25,6 @@ PART = 5_000
 
 class PartSitemap(Sitemap):
     """Part `part` of a section: at most `PART` of its items, so one page of Django's."""
-
-    limit = PART
 
     def __init__(self, part: int = 1):
         self.part = part

@@ -11,10 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from unactions.formats.record import COMMUNICATION_TYPES
@@ -57,46 +58,77 @@ class Communication:
         return max((self.deadline - self.today).days, 0)
 
 
-def communications(queryset: QuerySet | None = None, today: dt.date | None = None):
-    """Every communication of `queryset`, with its deadline and reply."""
-    today = today or timezone.localdate()
-    actions = (Action.objects.all() if queryset is None else queryset).filter(
-        action_type__in=COMMUNICATION_TYPES
+def communication(action: Action, today: dt.date) -> Communication:
+    """An action sent to governments (fetched with its response), with its deadline and
+    reply."""
+    response = action.response_or_none()
+    return Communication(
+        action=action,
+        deadline=reply_deadline(action.date),
+        replied_on=response.date if response else None,
+        answered=response is not None,
+        today=today,
     )
-    for action in actions.select_related("response").prefetch_related(
-        "government_links__government"
-    ):
-        response = action.response_or_none()
-        yield Communication(
-            action=action,
-            deadline=reply_deadline(action.date),
-            replied_on=response.date if response else None,
-            answered=response is not None,
-            today=today,
-        )
+
+
+class Section:
+    """Communications of one kind, `count` of them, in the order the follow-up lists
+    them, read from the database as they are asked for, a page at a time: a million
+    actions hold some 500,000 communications, which the page once read whole (and
+    SQLite then refused: "too many SQL variables")."""
+
+    def __init__(self, actions: QuerySet, count: int, today: dt.date):
+        self.actions, self._count, self.today = actions, count, today
+
+    def count(self) -> int:
+        return self._count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        # Their ids first: ordering the whole rows of 500,000 actions took twice as long.
+        ids = list(self.actions.values_list("pk", flat=True)[index])
+        found = Action.objects.filter(pk__in=ids).select_related("response")
+        found = found.prefetch_related("government_links__government").in_bulk()
+        return [communication(found[pk], self.today) for pk in ids if pk in found]
+
+    def __iter__(self) -> Iterator[Communication]:
+        return iter(self[:])
 
 
 @dataclass
 class FollowUp:
-    overdue: list[Communication]
-    awaiting: list[Communication]
-    answered: list[Communication]
+    overdue: Section  # most overdue first
+    awaiting: Section  # nearest deadline first
+    answered: Section  # latest sent first
 
 
 def follow_up(queryset: QuerySet | None = None, today: dt.date | None = None) -> FollowUp:
     """Communications awaiting a reply (overdue ones first, latest first) and replied ones."""
-    all_ = list(communications(queryset, today))
-    overdue = sorted(
-        (c for c in all_ if not c.answered and c.days_overdue > 0),
-        key=lambda c: (-c.days_overdue, c.action.pk),
+    today = today or timezone.localdate()
+    sent = (Action.objects.all() if queryset is None else queryset).filter(
+        action_type__in=COMMUNICATION_TYPES
     )
-    awaiting = sorted(
-        (c for c in all_ if not c.answered and c.days_overdue == 0), key=lambda c: c.deadline
+    # Overdue: sent before this day, the deadline (sent + days) is past.
+    late = today - dt.timedelta(days=reply_days())
+    kinds = {
+        "overdue": (Q(response__isnull=True, date__lt=late), ("date", "pk")),
+        "awaiting": (Q(response__isnull=True, date__gte=late), ("date", "pk")),
+        "answered": (Q(response__isnull=False), ("-date", "-pk")),
+    }
+    # Counted in one pass over the communications.
+    counts = sent.aggregate(
+        **{name: Count("pk", filter=where) for name, (where, _) in kinds.items()}
     )
-    answered = sorted(
-        (c for c in all_ if c.answered), key=lambda c: (c.action.date, c.action.pk), reverse=True
+    return FollowUp(
+        **{
+            name: Section(sent.filter(where).order_by(*order), counts[name], today)
+            for name, (where, order) in kinds.items()
+        }
     )
-    return FollowUp(overdue, awaiting, answered)
 
 
 @dataclass(frozen=True)
