@@ -17,7 +17,7 @@ from django.core.paginator import Paginator
 from django.urls import reverse
 
 from unactions.records.models import Action
-from unactions.records.query import named
+from unactions.records.query import named, public_ids
 
 # Addresses in a document of the sitemap.
 PART = 5_000
@@ -34,15 +34,21 @@ class PartSitemap(Sitemap):
         return _OnePage(self._items)
 
     @staticmethod
-    def parts() -> int:
-        """How many parts the section has now."""
+    def parts() -> list[int]:
+        """The numbers of the section's parts now, none of them empty (a sitemap lists
+        at least one address)."""
         raise NotImplementedError
+
+    def exists(self) -> bool:
+        """Whether the part is one of the section's now."""
+        return self.part in self.parts()
 
 
 class ActionSitemap(PartSitemap):
     """The actions by id, `PART` ids to a part: a new action joins the last part (the
     others stay as search engines read them), and a part is read through the table's
-    own order (counting its place among the others read a million rows for the last)."""
+    own order (counting its place among the others read a million rows for the last).
+    A part whose ids are all drafts, embargoed or deleted is left out."""
 
     def items(self):
         ids = ((self.part - 1) * PART, self.part * PART)
@@ -50,9 +56,11 @@ class ActionSitemap(PartSitemap):
         return actions.order_by("pk").only("record_id", "updated")
 
     @staticmethod
-    def parts() -> int:
-        last = Action.objects.published().order_by("-pk").values_list("pk", flat=True).first()
-        return _parts(last or 0)
+    def parts() -> list[int]:
+        return sorted({(pk - 1) // PART + 1 for pk in public_ids()})
+
+    def exists(self) -> bool:
+        return self.items().exists()
 
     def lastmod(self, action):
         return action.updated
@@ -67,8 +75,8 @@ class DefenderSitemap(PartSitemap):
         return named("defender")[start : start + PART]
 
     @staticmethod
-    def parts() -> int:
-        return _parts(len(named("defender")))
+    def parts() -> list[int]:
+        return list(range(1, -(-len(named("defender")) // PART) + 1))
 
 
 class MechanismSitemap(Sitemap):
@@ -100,9 +108,10 @@ class Sections(Mapping):
         sitemap = _PARTED.get(kind)
         if sitemap is None or not number.isdigit() or number[0] == "0":
             raise KeyError(section)
-        if int(number) > sitemap.parts():
+        part = sitemap(int(number))
+        if not part.exists():
             raise KeyError(section)
-        return sitemap(int(number))
+        return part
 
     def items(self) -> list[tuple[str, Sitemap]]:
         # Each part once, not looked up by name one at a time (each counting them all).
@@ -111,7 +120,7 @@ class Sections(Mapping):
             *(
                 (f"{kind}-{number}", sitemap(number))
                 for kind, sitemap in _PARTED.items()
-                for number in range(1, sitemap.parts() + 1)
+                for number in sitemap.parts()
             ),
             ("mechanisms", MechanismSitemap()),
         ]
@@ -140,10 +149,6 @@ class _OnePage:
 
     def page(self, number):
         return Paginator(self.items(), PART).page(number)
-
-
-def _parts(count: int) -> int:
-    return max(1, -(-count // PART))
 
 
 SITEMAPS = Sections()

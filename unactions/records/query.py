@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
+import numpy as np
 from django.db import connection
 from django.db.models import (
     Case,
@@ -661,6 +662,15 @@ class Named(Sequence):
     def _counted(self, term):
         term.n = self.counts[term.pk]
         return term
+
+
+def public_ids() -> list[int]:
+    """The ids of the public actions, in order: from the facet index's mask of them
+    (in SQL, 0.3-0.9 s at a million actions), or in SQL without one."""
+    if facetindex.available():
+        matching = facetindex.counts(ActionQuery(), facets=False).matching
+        return np.flatnonzero(matching).tolist()
+    return list(models.Action.objects.published().order_by("pk").values_list("pk", flat=True))
 
 
 def count_actions(query: ActionQuery) -> int | None:
