@@ -44,3 +44,38 @@ def test_the_admin_requires_login(client, seeded):
     response = client.get("/admin/records/action/")
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def listed(response) -> list[str]:
+    """The record ids of the actions a changelist shows."""
+    assert response.status_code == 200
+    found = response.context["cl"].result_list
+    return sorted(action.record_id for action in found)
+
+
+def test_the_action_search_finds_words_as_the_public_search_does(editor_client):
+    from unactions.records.query import ActionQuery, find_actions
+
+    for words in ("Chang Weiping", "detention torture", "Qin Yongpei", "律师"):
+        found = listed(editor_client.get("/admin/records/action/", {"q": words}))
+        assert found == sorted(a.record_id for a in find_actions(ActionQuery(q=words))), words
+        assert found or words == "律师", words
+    # A draft is found too: editors see every action.
+    models.Action.objects.filter(record_id="2020-12-04-chn-20-2020").update(status="draft")
+    found = listed(editor_client.get("/admin/records/action/", {"q": "Qin Yongpei"}))
+    assert "2020-12-04-chn-20-2020" in found
+    assert not find_actions(ActionQuery(q="Qin Yongpei")).filter(record_id="2020-12-04-chn-20-2020")
+
+
+def test_the_action_search_finds_a_record_by_its_id(editor_client):
+    found = listed(editor_client.get("/admin/records/action/", {"q": " 2020-12-04-chn-20-2020 "}))
+    assert found == ["2020-12-04-chn-20-2020"]
+
+
+def test_the_actions_are_filtered_by_year(editor_client):
+    models.Action.objects.filter(record_id="2020-12-04-chn-20-2020").update(
+        year=2019, date="2019-12-04"
+    )
+    response = editor_client.get("/admin/records/action/", {"year": "2019"})
+    assert listed(response) == ["2020-12-04-chn-20-2020"]
+    assert "?year=2020" in response.content.decode()  # the other year, to choose

@@ -79,9 +79,10 @@ class ActionAdmin(admin.ModelAdmin):
     form = ActionForm
     change_list_template = "editors/action_change_list.html"
     list_display = ("date", "mechanism_term", "action", "publication_state", "updated")
-    list_filter = ("status", "body", "action_type", "mechanism_term")
-    search_fields = ("record_id", "summary", "action", "mechanism")
-    date_hierarchy = "date"
+    # By year rather than Django's date hierarchy, which truncated every action's date
+    # in Python to list the years (2 s at a million actions; 8 s with a filter).
+    list_filter = ("status", "body", "action_type", "year", "mechanism_term")
+    search_fields = ("record_id",)  # and the words of the full-text index: see below
     autocomplete_fields = ("mechanism_term",)
     readonly_fields = ("created", "updated", "revision")
     inlines = (
@@ -116,6 +117,18 @@ class ActionAdmin(admin.ModelAdmin):
         ),
         (_("Record keeping"), {"fields": ("created", "updated", "revision")}),
     )
+
+    def get_search_results(self, request, queryset, search_term):
+        """The action whose record id is searched for, or else the actions holding every
+        word searched, through the full-text index as on the public site (a LIKE over
+        every summary took 5 s at a million actions)."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        exact = queryset.filter(record_id=term)
+        if exact.exists():
+            return exact, False
+        return search.search(queryset, term), False
 
     def get_changeform_initial_data(self, request):
         # A new action starts as a draft: communications are confidential until the UN
