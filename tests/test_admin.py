@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from unactions.records import models
@@ -16,6 +18,7 @@ MODELS = [
     "document",
     "response",
     "relatedsource",
+    "actionversion",
 ]
 
 
@@ -79,3 +82,21 @@ def test_the_actions_are_filtered_by_year(editor_client):
     response = editor_client.get("/admin/records/action/", {"year": "2019"})
     assert listed(response) == ["2020-12-04-chn-20-2020"]
     assert "?year=2020" in response.content.decode()  # the other year, to choose
+
+
+def test_the_history_is_searched_by_record_id(editor_client):
+    url = "/admin/records/actionversion/"
+    found = listed(editor_client.get(url, {"q": "2020-12-04-chn-20-2020"}))
+    assert found == ["2020-12-04-chn-20-2020"]  # its first version
+    found = listed(editor_client.get(url, {"q": "2020-12-"}))
+    assert found == sorted(
+        models.Action.objects.filter(record_id__startswith="2020-12-").values_list(
+            "record_id", flat=True
+        )
+    )
+    assert len(found) > 1
+    # The filter by date offers its own choices: "Today" lists today's versions.
+    html = editor_client.get(url).content.decode()
+    today = re.search(r'<a href="(\?created__gte=[^"]+)">Today</a>', html).group(1)
+    found = listed(editor_client.get(url + today.replace("&amp;", "&")))
+    assert len(found) == models.ActionVersion.objects.count() > 0

@@ -122,13 +122,7 @@ class ActionAdmin(admin.ModelAdmin):
         """The action whose record id is searched for, or else the actions holding every
         word searched, through the full-text index as on the public site (a LIKE over
         every summary took 5 s at a million actions)."""
-        term = search_term.strip()
-        if not term:
-            return queryset, False
-        exact = queryset.filter(record_id=term)
-        if exact.exists():
-            return exact, False
-        return search.search(queryset, term), False
+        return _by_record_id(queryset, search_term, search.search), False
 
     def get_changeform_initial_data(self, request):
         # A new action starts as a draft: communications are confidential until the UN
@@ -348,9 +342,19 @@ class ActionVersionAdmin(admin.ModelAdmin):
     """The whole history, newest first; nobody edits it."""
 
     list_display = ("record_id", "number", "kind", "author", "created", "comment")
-    list_filter = ("kind",)
-    search_fields = ("record_id", "author", "comment")
-    date_hierarchy = "created"
+    # Django's date hierarchy truncated every version's time in Python to list the days
+    # (6-8 s at a million versions); the filter's choices (today, this month...) cost
+    # nothing. The search reads the record ids' index: a LIKE over every version's id,
+    # author and comment took 13 s (a whole identifier is found in milliseconds).
+    list_filter = ("kind", "created")
+    search_fields = ("record_id",)  # see get_search_results
+    search_help_text = _("The identifier of an action, or its beginning.")
+
+    def get_search_results(self, request, queryset, search_term):
+        def starting(versions, term):
+            return versions.filter(record_id__startswith=term)
+
+        return _by_record_id(queryset, search_term, starting), False
 
     def has_add_permission(self, request):
         return False
@@ -360,3 +364,13 @@ class ActionVersionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+def _by_record_id(queryset, search_term: str, otherwise):
+    """The rows of `queryset` with the record id searched for, or else
+    `otherwise(queryset, term)`: an exact identifier is read from its index."""
+    term = search_term.strip()
+    if not term:
+        return queryset
+    exact = queryset.filter(record_id=term)
+    return exact if exact.exists() else otherwise(queryset, term)
