@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.db import connection
 
 from unactions.records import models
 
@@ -100,3 +101,14 @@ def test_the_history_is_searched_by_record_id(editor_client):
     today = re.search(r'<a href="(\?created__gte=[^"]+)">Today</a>', html).group(1)
     found = listed(editor_client.get(url + today.replace("&amp;", "&")))
     assert len(found) == models.ActionVersion.objects.count() > 0
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="a query plan of SQLite's")
+def test_the_drafts_are_read_from_their_own_index(editor_client):
+    # The admin's filter of drafts read every action to find none (6 s at a million).
+    response = editor_client.get("/admin/records/action/", {"status__exact": "draft"})
+    sql, params = response.context["cl"].result_list.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        plan = " ".join(str(step[-1]) for step in cursor.fetchall())
+    assert "USING INDEX records_action_drafts_newest" in plan and "TEMP B-TREE" not in plan

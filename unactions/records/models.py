@@ -251,12 +251,20 @@ class Action(models.Model):
         ordering = ["-date", "pk"]
         verbose_name = _("action")
         # The list's order, newest first, read from an index instead of sorted per
-        # request: over all actions, and within a body, a type or a year.
+        # request: over all actions, and within a body, a type or a year; and the
+        # drafts, which the admin's filter took 6 s to find among a million actions (an
+        # index of every status led SQLite to read the public actions through it: the
+        # list took 7 s).
         indexes = [
             models.Index(fields=["-date", "id"], name="records_action_newest"),
             models.Index(fields=["body", "-date", "id"], name="records_action_body_newest"),
             models.Index(fields=["action_type", "-date", "id"], name="records_action_type_newest"),
             models.Index(fields=["year", "-date", "id"], name="records_action_year_newest"),
+            models.Index(
+                fields=["-date", "id"],
+                condition=models.Q(status="draft"),
+                name="records_action_drafts_newest",
+            ),
         ]
         permissions = [("recover_action", _("Can recover deleted actions"))]
 
