@@ -83,6 +83,8 @@ def test_the_actions_are_filtered_by_year(editor_client):
     response = editor_client.get("/admin/records/action/", {"year": "2019"})
     assert listed(response) == ["2020-12-04-chn-20-2020"]
     assert "?year=2020" in response.content.decode()  # the other year, to choose
+    # Not a year: the admin's own answer to a bad filter (back to the list, "?e=1").
+    assert editor_client.get("/admin/records/action/", {"year": "x"}).status_code == 302
 
 
 def test_the_history_is_searched_by_record_id(editor_client):

@@ -10,8 +10,9 @@ recover deleted actions. Roles and their permissions: records/roles.py.
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.db import models as db
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Min
 from django.shortcuts import render
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
@@ -74,6 +75,29 @@ class RelatedSourceInline(admin.TabularInline):
     formfield_overrides = URL_FIELDS
 
 
+class YearFilter(admin.SimpleListFilter):
+    """The years from the first action's to the last's, newest first: two reads of an
+    index, where listing the years that occur read every action (0.3 s on PostgreSQL at
+    a million)."""
+
+    title = _("year")
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        span = models.Action.objects.aggregate(first=Min("year"), last=Max("year"))
+        if span["first"] is None:
+            return []
+        return [(str(year), str(year)) for year in range(span["last"], span["first"] - 1, -1)]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return queryset
+        if not value.isdigit():
+            raise IncorrectLookupParameters(f"{value!r} is not a year")
+        return queryset.filter(year=int(value))
+
+
 @admin.register(models.Action)
 class ActionAdmin(admin.ModelAdmin):
     form = ActionForm
@@ -81,7 +105,8 @@ class ActionAdmin(admin.ModelAdmin):
     list_display = ("date", "mechanism_term", "action", "publication_state", "updated")
     # By year rather than Django's date hierarchy, which truncated every action's date
     # in Python to list the years (2 s at a million actions; 8 s with a filter).
-    list_filter = ("status", "body", "action_type", "year", "mechanism_term")
+    list_filter = ("status", "body", "action_type", YearFilter, "mechanism_term")
+    show_full_result_count = False  # a second count of every action (0.25 s on PostgreSQL)
     search_fields = ("record_id",)  # and the words of the full-text index: see below
     autocomplete_fields = ("mechanism_term",)
     readonly_fields = ("created", "updated", "revision")
