@@ -114,3 +114,23 @@ def test_the_drafts_are_read_from_their_own_index(editor_client):
         cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
         plan = " ".join(str(step[-1]) for step in cursor.fetchall())
     assert "USING INDEX records_action_drafts_newest" in plan and "TEMP B-TREE" not in plan
+
+
+@pytest.mark.parametrize(
+    "model, column, count",
+    [
+        ("defender", 3, lambda term: models.ActionDefender.objects.filter(defender=term).count()),
+        ("issue", 4, lambda term: models.ActionIssue.objects.filter(issue=term).count()),
+        ("mechanism", 4, lambda term: models.Action.objects.filter(mechanism_term=term).count()),
+    ],
+)
+def test_terms_are_listed_with_their_actions_counted(editor_client, model, column, count):
+    models.Action.objects.filter(record_id="2020-12-04-chn-20-2020").update(status="draft")
+    response = editor_client.get(f"/admin/records/{model}/")
+    terms = response.context["cl"].result_list
+    assert [term.action_count for term in terms] == [count(term) for term in terms]
+    assert any(term.action_count > 1 for term in terms)
+    # Sorted by that column, most first.
+    response = editor_client.get(f"/admin/records/{model}/", {"o": f"-{column}"})
+    counted = [term.action_count for term in response.context["cl"].result_list]
+    assert counted == sorted(counted, reverse=True) and len(counted) == len(terms)
