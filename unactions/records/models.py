@@ -495,6 +495,15 @@ class ActionVersion(models.Model):
     class Meta:
         ordering = ["-created", "-pk"]
         verbose_name = _("version")
+        indexes = [
+            # The deleted actions, newest first, for their recovery: found among a
+            # million versions by reading them all (0.8 s) without it.
+            models.Index(
+                fields=["-created", "-id"],
+                condition=models.Q(kind="deleted"),
+                name="records_version_deleted",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.record_id} #{self.number} ({self.kind})"
