@@ -10,6 +10,7 @@ host ignores, so the static export could not write them as files.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 
 from django.contrib.sitemaps import Sitemap
@@ -41,7 +42,7 @@ class PartSitemap(Sitemap):
 
     def exists(self) -> bool:
         """Whether the part is one of the section's now."""
-        return self.part in self.parts()
+        raise NotImplementedError
 
 
 class ActionSitemap(PartSitemap):
@@ -70,13 +71,20 @@ class ActionSitemap(PartSitemap):
 
 
 class DefenderSitemap(PartSitemap):
+    @functools.cached_property
+    def _defenders(self):
+        return named("defender")  # read once for the part's check and its items
+
     def items(self):
         start = (self.part - 1) * PART
-        return named("defender")[start : start + PART]
+        return self._defenders[start : start + PART]
 
     @staticmethod
     def parts() -> list[int]:
-        return list(range(1, -(-len(named("defender")) // PART) + 1))
+        return _parts_of(len(named("defender")))
+
+    def exists(self) -> bool:
+        return self.part in _parts_of(len(self._defenders))
 
 
 class MechanismSitemap(Sitemap):
@@ -136,6 +144,11 @@ class Sections(Mapping):
     # arguments (this) with those it was given, would never find the sections' URL.
     __eq__ = object.__eq__
     __hash__ = object.__hash__
+
+
+def _parts_of(count: int) -> list[int]:
+    """The numbers of the parts of `count` items (none when there are none)."""
+    return list(range(1, -(-count // PART) + 1))
 
 
 class _OnePage:

@@ -33,9 +33,14 @@ def query_path(query, page: int = 1) -> str:
     return list_path(page)
 
 
+def live_page(name: str, page: int = 1) -> str:
+    """Page `page` of a list with a name (as the defenders'), on the live site."""
+    return reverse(name) + (f"?page={page}" if page > 1 else "")
+
+
 def page_of(name: str, page: int = 1) -> str:
-    """Page `page` of a list with a name (as the defenders'), which the live site pages
-    with "?page=": "/defenders/?page=2" becomes "/defenders/page/2/"."""
+    """Page `page` of a list with a name, in the static export: "/defenders/?page=2"
+    becomes "/defenders/page/2/"."""
     return reverse(name) + (f"page/{page}/" if page > 1 else "")
 
 

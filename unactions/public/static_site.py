@@ -56,12 +56,15 @@ def _file(path: str) -> str:
 
 def _pages_of(query: ActionQuery) -> Iterator[Page]:
     url = reverse("public:list")
-    count = find_actions(query).count()
-    pages = max(1, -(-count // PAGE_SIZE))
-    for number in range(1, pages + 1):
+    for number in _page_numbers(find_actions(query).count(), PAGE_SIZE):
         target = static_paths.query_path(query, number)
         params = [*query.params(), *([("page", str(number))] if number > 1 else [])]
         yield Page(url + ("?" + urlencode(params) if params else ""), _file(target))
+
+
+def _page_numbers(count: int, size: int) -> range:
+    """The numbers of the pages of `count` items, `size` a page (one page when none)."""
+    return range(1, max(1, -(-count // size)) + 1)
 
 
 def pages() -> Iterator[Page]:
@@ -81,9 +84,8 @@ def pages() -> Iterator[Page]:
                         yield Page(feed, _file(static_paths.feed_path(facet.key, value)))
             for name in ("public:statistics", "public:mechanisms", "public:search"):
                 yield Page(reverse(name), _file(reverse(name)))
-            defenders = len(named("defender"))
-            for number in range(1, max(1, -(-defenders // DEFENDERS_PAGE_SIZE)) + 1):
-                url = reverse("public:defenders") + (f"?page={number}" if number > 1 else "")
+            for number in _page_numbers(len(named("defender")), DEFENDERS_PAGE_SIZE):
+                url = static_paths.live_page("public:defenders", number)
                 yield Page(url, _file(static_paths.page_of("public:defenders", number)))
             for record_id in published.values_list("record_id", flat=True):
                 url = reverse("public:action", args=[record_id])

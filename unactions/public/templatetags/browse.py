@@ -64,7 +64,7 @@ def page_link(context, number: int) -> str:
         return page_url(context["query"], number)
     if static_paths.is_static_build():
         return static_paths.page_of(name, number)
-    return reverse(name) + (f"?page={number}" if number > 1 else "")
+    return static_paths.live_page(name, number)
 
 
 # The static export renders each action's card once per language, however many of its
