@@ -71,6 +71,31 @@ class TestReading:
             "working-group-on-arbitrary-detention"
         ] == 2
 
+    @pytest.mark.parametrize("key", ["defenders", "mechanisms"])
+    def test_defenders_and_mechanisms_are_paged(self, client, seeded, key):
+        whole = get(client, f"/api/v1/{key}?limit=500")
+        slugs = [item["slug"] for item in whole[key]]
+        assert whole["count"] == len(slugs) > 4
+        assert whole["next"] is None
+        names = [item["name"] for item in whole[key]]
+        assert names == sorted(names, key=str.casefold)
+        seen, counts = walk(client, f"/api/v1/{key}?limit=4", len(slugs), key, "slug")
+        assert seen == slugs
+        assert counts == [len(slugs)] * -(-len(slugs) // 4)
+        assert len(get(client, f"/api/v1/{key}")[key]) == min(len(slugs), 50)
+
+    @pytest.mark.parametrize(
+        ("query", "message"),
+        [
+            ("limit=501", "limit: '501' must be a number from 1 to 500"),
+            ("cursor=garbage!", "cursor: not a cursor this API gave"),
+            ("cursor=eyJvZmZzZXQiOiAtMX0", "cursor: not a cursor this API gave"),  # -1
+        ],
+    )
+    def test_a_bad_page_of_defenders(self, client, seeded, query, message):
+        data = get(client, f"/api/v1/defenders?{query}", status=400)
+        assert data["error"]["message"] == message
+
     def test_drafts_and_embargoes_stay_out(self, client, seeded):
         Action.objects.filter(record_id="2020-12-04-chn-20-2020").update(status="draft")
         Action.objects.filter(record_id="2020-03-09-chn-6-2020").update(
@@ -88,6 +113,11 @@ class TestReading:
             data["components"]["schemas"]["Record"]["properties"]["action_type"]["enum"][0]
             == "press_release"
         )
+        for path, key in [("/actions", "actions"), ("/defenders", "defenders")]:
+            described = data["paths"][path]["get"]
+            assert {"limit", "cursor"} <= {p["name"] for p in described["parameters"]}
+            answer = described["responses"]["200"]["content"]["application/json"]["schema"]
+            assert set(answer["properties"]) == {"count", "next", key}
 
 
 class TestErrors:

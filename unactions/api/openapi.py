@@ -37,7 +37,28 @@ _FILTERS = [
     {"name": "sort", "in": "query", "schema": {"type": "string", "enum": list(SORTS)}},
 ]
 
-_STRINGS = {"type": "array", "items": {"type": "string"}}
+_PAGING = [
+    {
+        "name": "limit",
+        "in": "query",
+        "description": "how many on a page (50 unless given)",
+        "schema": {"type": "integer", "minimum": 1, "maximum": 500},
+    },
+    {
+        "name": "cursor",
+        "in": "query",
+        "schema": {"type": "string"},
+        "description": "from the previous page's `next`",
+    },
+]
+
+_STRING = {"type": "string"}
+_STRINGS = {"type": "array", "items": _STRING}
+# A defender or a mechanism in a list, with how many published actions name it.
+_NAMED = {
+    "type": "object",
+    "properties": {"name": _STRING, "slug": _STRING, "actions": {"type": "integer"}},
+}
 _NULLABLE_DATE = {"type": ["string", "null"], "format": "date"}
 RECORD = {
     "type": "object",
@@ -136,6 +157,21 @@ ERROR = {
 }
 
 
+def _page(key: str, item: dict, count: str = "") -> dict:
+    """A page of a list: how many in all (`count` says when it is null), the address of
+    the next page (null on the last) and the items under `key`."""
+    return {
+        "type": "object",
+        "properties": {
+            "count": {"type": ["integer", "null"], "description": count}
+            if count
+            else {"type": "integer"},
+            "next": {"type": ["string", "null"]},
+            key: {"type": "array", "items": item},
+        },
+    }
+
+
 def _json(schema: dict, description: str = "OK") -> dict:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
@@ -165,30 +201,10 @@ def openapi(server: str) -> dict:
             "/actions": {
                 "get": {
                     "summary": "Published actions matching the filters",
-                    "parameters": _FILTERS
-                    + [
-                        {
-                            "name": "limit",
-                            "in": "query",
-                            "schema": {"type": "integer", "minimum": 1, "maximum": 500},
-                        },
-                        {
-                            "name": "cursor",
-                            "in": "query",
-                            "schema": {"type": "string"},
-                            "description": "from the previous page's `next`",
-                        },
-                    ],
+                    "parameters": _FILTERS + _PAGING,
                     "responses": {
                         "200": _json(
-                            {
-                                "type": "object",
-                                "properties": {
-                                    "count": {"type": ["integer", "null"]},
-                                    "next": {"type": ["string", "null"]},
-                                    "actions": {"type": "array", "items": record_ref},
-                                },
-                            }
+                            _page("actions", record_ref, "null on the pages after the first")
                         ),
                         "400": ERROR,
                     },
@@ -240,8 +256,9 @@ def openapi(server: str) -> dict:
             },
             "/defenders": {
                 "get": {
-                    "summary": "Defenders named in published actions",
-                    "responses": {"200": _json({"type": "object"})},
+                    "summary": "Defenders named in published actions, by name",
+                    "parameters": _PAGING,
+                    "responses": {"200": _json(_page("defenders", _NAMED)), "400": ERROR},
                 }
             },
             "/defenders/{slug}": {
@@ -255,8 +272,17 @@ def openapi(server: str) -> dict:
             },
             "/mechanisms": {
                 "get": {
-                    "summary": "Mechanisms with published actions",
-                    "responses": {"200": _json({"type": "object"})},
+                    "summary": "Mechanisms with published actions, by name",
+                    "parameters": _PAGING,
+                    "responses": {
+                        "200": _json(
+                            _page(
+                                "mechanisms",
+                                {**_NAMED, "properties": {**_NAMED["properties"], "body": _STRING}},
+                            )
+                        ),
+                        "400": ERROR,
+                    },
                 }
             },
         },

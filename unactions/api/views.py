@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+from collections.abc import Sequence
 from functools import wraps
 from urllib.parse import urlencode
 
@@ -119,6 +120,35 @@ def _decode(cursor: str) -> dict:
         raise ApiError(400, "cursor: not a cursor this API gave") from None
 
 
+def _offset(cursor: str | None) -> int:
+    """The position a cursor of an offset points to (the start without one)."""
+    offset = _decode(cursor).get("offset", 0) if cursor else 0
+    if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
+        raise ApiError(400, "cursor: not a cursor this API gave")
+    return offset
+
+
+def _listed(request, key: str, items: Sequence, as_dict) -> JsonResponse:
+    """A page of `items` (a sequence that reads only the slice asked for) as `key`,
+    each as `as_dict` gives it, with their count and the next page's address. Names
+    are in alphabetical order, stable enough for an offset: one added or removed
+    while a client pages shifts the rest by one."""
+    limit, offset = _limit(request), _offset(request.GET.get("cursor"))
+    count = len(items)
+    following = None
+    if offset + limit < count:
+        params = urlencode({"limit": limit, "cursor": _encode({"offset": offset + limit})})
+        following = _absolute(request, f"{request.path}?{params}")
+    return JsonResponse(
+        {
+            "count": count,
+            "next": following,
+            key: [as_dict(i) for i in items[offset : offset + limit]],
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
 @api(methods=("GET", "POST"))
 def actions(request):
     if request.method == "POST":
@@ -136,9 +166,7 @@ def actions(request):
         count = indexed.total if indexed is not None else count_public(query)
     if sort == "relevance" and query.q:
         # Ranks are not stable keys: the cursor holds an offset.
-        offset = _decode(cursor).get("offset", 0) if cursor else 0
-        if not isinstance(offset, int) or offset < 0:
-            raise ApiError(400, "cursor: not a cursor this API gave")
+        offset = _offset(cursor)
         page = list(rows[offset : offset + limit + 1])
         following = {"offset": offset + limit}
     else:
@@ -213,13 +241,11 @@ def facets(request):
 
 @api()
 def defenders(request):
-    return JsonResponse(
-        {
-            "defenders": [
-                {"name": d.name, "slug": d.slug, "actions": d.n} for d in named("defender")
-            ]
-        },
-        json_dumps_params={"ensure_ascii": False},
+    return _listed(
+        request,
+        "defenders",
+        named("defender"),
+        lambda d: {"name": d.name, "slug": d.slug, "actions": d.n},
     )
 
 
@@ -238,14 +264,11 @@ def defender(request, slug: str):
 
 @api()
 def mechanisms(request):
-    return JsonResponse(
-        {
-            "mechanisms": [
-                {"name": m.name, "slug": m.slug, "body": m.body, "actions": m.n}
-                for m in named("mechanism")
-            ]
-        },
-        json_dumps_params={"ensure_ascii": False},
+    return _listed(
+        request,
+        "mechanisms",
+        named("mechanism"),
+        lambda m: {"name": m.name, "slug": m.slug, "body": m.body, "actions": m.n},
     )
 
 
