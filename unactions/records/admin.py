@@ -148,7 +148,7 @@ class ActionAdmin(admin.ModelAdmin):
         """The action whose record id is searched for, or else the actions holding every
         word searched, through the full-text index as on the public site (a LIKE over
         every summary took 5 s at a million actions)."""
-        return _by_record_id(queryset, search_term, search.search), False
+        return _by_record_id(queryset, search_term, search.search_in_order), False
 
     def get_changeform_initial_data(self, request):
         # A new action starts as a draft: communications are confidential until the UN

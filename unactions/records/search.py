@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connections
-from django.db.models import F, FloatField, QuerySet
+from django.db.models import BooleanField, F, FloatField, QuerySet
 from django.db.models.expressions import Col, Expression, RawSQL
 
 from unactions.formats import searchtext
@@ -76,6 +76,35 @@ def search(queryset: QuerySet, query: str) -> QuerySet:
             search_vector=SearchQuery(searchtext.tsquery(terms), search_type="raw", config="simple")
         )
     return queryset.filter(search_entry__search_document__match=searchtext.fts5_query(terms))
+
+
+# From this many matches on, a list in its own order finds them by its index (below).
+MANY_MATCHES = 10_000
+
+
+def search_in_order(queryset: QuerySet, query: str) -> QuerySet:
+    """`search(queryset, query)` for a list in the queryset's own order (the admin's,
+    newest first). On SQLite, a word in many actions is looked for the other way round:
+    the list's index is read in order and each action kept if it is among the matches,
+    until the page is full. Joining the matches to their rows read the row of each
+    match, to sort them all: 0.56 s for "detention" at a million actions (686,000
+    matches), 0.08 s this way. A rarer word's few matches are still read by their rows
+    (this way would read the whole index for them)."""
+    terms = searchtext.terms(query)
+    if not terms or connections[queryset.db].vendor != "sqlite":
+        return search(queryset, query)
+    match = searchtext.fts5_query(terms)
+    matches = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM ({matches} LIMIT %s)", [match, MANY_MATCHES])
+        (found,) = cursor.fetchone()
+    if found < MANY_MATCHES:
+        return search(queryset, query)
+    # The unary + keeps SQLite from reading the ids as keys of the table's rows.
+    table = connections[queryset.db].ops.quote_name(Action._meta.db_table)
+    return queryset.filter(
+        RawSQL(f"+{table}.id IN ({matches})", [match], output_field=BooleanField())
+    )
 
 
 def order_by_relevance(queryset: QuerySet, query: str) -> QuerySet:
