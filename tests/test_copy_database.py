@@ -203,10 +203,17 @@ def test_postgresql_plans_for_the_rows_copied(run, seed_file, tmp_path, target):
     assert run("import", str(seed_file)).returncode == 0
     result = run("copy-database", f"sqlite:///{tmp_path / 'db' / 'tracker.sqlite3'}", target)
     assert result.returncode == 0, result.stderr
-    # Statistics of the copied rows, as ANALYZE leaves them (not autovacuum, later).
+    # Statistics of the copied rows, and their pages marked visible to every
+    # transaction (for index-only scans), as VACUUM leaves them (not autovacuum, later).
     statistics = (
         "from django.db import connection; c = connection.cursor(); "
         "c.execute(\"SELECT count(*) FROM pg_stats WHERE tablename = 'records_action'\"); "
-        "print(c.fetchone()[0] > 0)"
+        "print(c.fetchone()[0] > 0); "
+        'c.execute("SELECT relpages, relallvisible FROM pg_class '
+        "WHERE relname = 'records_action'\"); "
+        "print(*c.fetchone())"
     )
-    assert _last_line(run("shell", "-c", statistics, DATABASE_URL=target)) == "True"
+    found = run("shell", "-c", statistics, DATABASE_URL=target).stdout.strip().splitlines()
+    assert found[-2] == "True"
+    pages, visible = map(int, found[-1].split())
+    assert pages == visible > 0
