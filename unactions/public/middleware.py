@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from unactions.editors.middleware import EDITORS_PREFIX
+
 # Readers may be under surveillance: public pages load nothing from another host,
 # and no page of ours may be framed or send where a reader came from.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -29,7 +31,7 @@ class PrivacyHeadersMiddleware:
         # The editors' interface posts forms, and a browser told "no-referrer" sends
         # "Origin: null" with them, which CSRF protection rightly refuses; there Django's
         # own policy (same-origin) applies. Public pages only read.
-        if not request.path.startswith("/admin/"):
+        if not request.path.startswith(EDITORS_PREFIX):
             response["Referrer-Policy"] = "no-referrer"
             response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         return response

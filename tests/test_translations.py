@@ -1,0 +1,37 @@
+"""The Chinese catalogue: every message translated, the public pages' and the editors'."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import unactions
+
+CATALOGUE = Path(unactions.__file__).parent / "locale/zh_Hans/LC_MESSAGES/django.po"
+
+
+def entries() -> list[str]:
+    """The catalogue's entries but its header."""
+    return CATALOGUE.read_text(encoding="utf-8").split("\n\n")[1:]
+
+
+def test_every_message_has_its_chinese():
+    untranslated = [
+        entry
+        for entry in entries()
+        if not entry.startswith("#~")  # obsolete
+        and re.search(r'^msgstr(\[0\])? ""$(?!\n")', entry, re.M)
+    ]
+    assert untranslated == []
+
+
+def test_no_translation_is_a_guess():
+    # Django leaves out a "fuzzy" translation (makemessages' guess from a similar
+    # message): the page shows the English.
+    assert [entry for entry in entries() if re.search(r"^#,.*\bfuzzy\b", entry, re.M)] == []
+
+
+def test_the_statistics_page_in_chinese(client, seeded):
+    html = client.get("/zh-hans/statistics/").content.decode()
+    assert "22 项已发布行动的统计" in html
+    assert "Figures for" not in html
