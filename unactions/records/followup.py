@@ -15,7 +15,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db import connections
+from django.db.models import BooleanField, Count, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from unactions.formats.record import COMMUNICATION_TYPES
@@ -111,9 +113,8 @@ class FollowUp:
 def follow_up(queryset: QuerySet | None = None, today: dt.date | None = None) -> FollowUp:
     """Communications awaiting a reply (overdue ones first, latest first) and replied ones."""
     today = today or timezone.localdate()
-    sent = (Action.objects.all() if queryset is None else queryset).filter(
-        action_type__in=COMMUNICATION_TYPES
-    )
+    actions = Action.objects.all() if queryset is None else queryset
+    sent = actions.filter(action_type__in=COMMUNICATION_TYPES)
     # Overdue: sent before this day, the deadline (sent + days) is past.
     late = today - dt.timedelta(days=reply_days())
     kinds = {
@@ -125,11 +126,31 @@ def follow_up(queryset: QuerySet | None = None, today: dt.date | None = None) ->
     counts = sent.aggregate(
         **{name: Count("pk", filter=where) for name, (where, _) in kinds.items()}
     )
+    listed = _sent_in_date_order(actions)
     return FollowUp(
         **{
-            name: Section(sent.filter(where).order_by(*order), counts[name], today)
+            name: Section(listed.filter(where).order_by(*order), counts[name], today)
             for name, (where, order) in kinds.items()
         }
+    )
+
+
+def _sent_in_date_order(actions: QuerySet) -> QuerySet:
+    """The communications among `actions`, for a list in date order. SQLite (which plans
+    without statistics) would read the three types' parts of their index and sort them
+    all, half the actions (0.23-0.26 s a list at a million); told not to look the type
+    up in an index (the unary +), it reads the index of dates in order and checks each
+    action's type until the page is full."""
+    connection = connections[actions.db]
+    if connection.vendor != "sqlite":
+        return actions.filter(action_type__in=COMMUNICATION_TYPES)
+    column = f"{connection.ops.quote_name(Action._meta.db_table)}.action_type"
+    return actions.filter(
+        RawSQL(
+            f"+{column} IN ({', '.join(['%s'] * len(COMMUNICATION_TYPES))})",
+            COMMUNICATION_TYPES,
+            output_field=BooleanField(),
+        )
     )
 
 
