@@ -55,6 +55,51 @@ def test_invalid_json_gives_the_line():
     assert str(caught.value).startswith("line 2: not valid JSON")
 
 
-def test_an_object_instead_of_an_array():
+@pytest.mark.parametrize("document", ['{"id": "x"}', "1", ' "text" ', "null"])
+def test_an_object_instead_of_an_array(document):
     with pytest.raises(RecordsError, match="expected a JSON array"):
-        jsonfile.loads('{"id": "x"}')
+        jsonfile.loads(document)
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        "[]",
+        " [ ]\r\n",
+        "[[1, 2], [3]]",
+        '["\\u4e2d", {"x": [1, {"y": null}]}]',
+        "[1,\n2,\r\n 3 ]\n",
+        "",
+        "  ",
+        "[",
+        "[1,]",
+        "[,1]",
+        "[1 2]",
+        "[1] x",
+        "[1]]",
+        '[{"id": 1}',
+        '[\n{"id": 1,,}\n]',
+        "[1,\n\n  ,2]",
+    ],
+)
+def test_an_array_is_read_as_json_reads_it(document):
+    # The array is decoded an element at a time (jsonfile._elements): the same values
+    # as json.loads gives, or the same error at the same place.
+    try:
+        expected = json.loads(document)
+    except json.JSONDecodeError as error:
+        with pytest.raises(json.JSONDecodeError) as caught:
+            list(jsonfile._elements(document))
+        found = caught.value
+        assert (found.msg, found.lineno, found.colno) == (error.msg, error.lineno, error.colno)
+    else:
+        assert list(jsonfile._elements(document)) == expected
+
+
+def test_records_share_the_names_they_repeat(seed_records):
+    # Each parsed record held its own copy of every name: a third of their memory.
+    records = jsonfile.loads(jsonfile.dumps(seed_records))
+    china = [name for r in records for name in r.governments if name == "China"]
+    assert len(china) > 1 and all(name is china[0] for name in china)
+    bodies = [r.body for r in records if r.body == "special_procedures"]
+    assert len(bodies) > 1 and all(body is bodies[0] for body in bodies)

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from unactions.formats import csvfile, xlsxfile
 from unactions.formats.errors import RecordsError
-from unactions.formats.read import detect_format, parse_records
+from unactions.formats.read import detect_format, parse_file, parse_records
 
 
 def test_csv_round_trip(seed_records):
@@ -89,3 +89,31 @@ def test_every_format_reads_the_same_records(seed_text, seed_records):
     assert parse_records(jsonfile.dumps(seed_records).encode(), "x.json") == seed_records
     assert parse_records(csvfile.dumps(seed_records).encode("utf-8-sig"), "x.csv") == seed_records
     assert parse_records(xlsxfile.dumps(seed_records), "x.xlsx") == seed_records
+
+
+def test_a_file_is_read_as_its_bytes_are(seed_text, seed_records, tmp_path):
+    # The command line reads a text file as text alone (read.parse_file), an upload
+    # from its bytes: the same records either way, whatever the name says or not.
+    from unactions.formats import jsonfile
+
+    files = {
+        "page.txt": seed_text.encode(),
+        "x.json": jsonfile.dumps(seed_records).encode(),
+        "x.csv": csvfile.dumps(seed_records).replace("\n", "\r\n").encode("utf-8-sig"),
+        "x.xlsx": xlsxfile.dumps(seed_records),
+        "upload": b"\xef\xbb\xbf\n  " + jsonfile.dumps(seed_records).encode(),
+    }
+    for name, data in files.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        assert parse_file(path) == parse_records(data, name) == seed_records, name
+
+
+def test_a_file_that_is_not_utf8_says_where(tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_bytes(b'[\n{"id": "a"},\n"\xff"\n]')
+    with pytest.raises(RecordsError) as caught:
+        parse_file(path)
+    assert str(caught.value) == f"line 3: {path}: not UTF-8 text (byte 17)"
+    with pytest.raises(RecordsError, match="is a folder, not a file"):
+        parse_file(tmp_path)

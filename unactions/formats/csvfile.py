@@ -34,11 +34,14 @@ def loads(text: str) -> list[Record]:
     reader = csv.DictReader(io.StringIO(text, newline=""))
     try:
         check_header(reader.fieldnames or [])
-        rows = []
-        for row in reader:
-            if None in row:
-                raise RecordsError([Problem("more cells than columns", line=reader.line_num)])
-            rows.append((reader.line_num, row))
+        # Each row made a record as it is read, not every row held first.
+        return records_of_rows(_rows(reader))
     except csv.Error as error:
         raise RecordsError([Problem(f"not valid CSV ({error})", line=reader.line_num)]) from None
-    return records_of_rows(rows)
+
+
+def _rows(reader: csv.DictReader) -> Iterator[tuple[int, dict[str, str]]]:
+    for row in reader:
+        if None in row:
+            raise RecordsError([Problem("more cells than columns", line=reader.line_num)])
+        yield reader.line_num, row

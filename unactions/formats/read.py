@@ -6,7 +6,11 @@ the export's columns. The format is told by the file's name, else by its first b
 
 from __future__ import annotations
 
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from . import csvfile, jsonfile, xlsxfile
 from .errors import Problem, RecordsError
@@ -34,7 +38,27 @@ def parse_records(data: bytes, name: str = "", format: str | None = None) -> lis
     format = format or detect_format(name, data)
     if format == "xlsx":
         return xlsxfile.loads(data)
-    text = decode(data, name)
+    return _parse_text(decode(data, name), format)
+
+
+def parse_file(path: Path) -> list[Record]:
+    """The records in a file, read as `parse_records` reads its bytes. A text format is
+    read as text alone: its bytes and its text held at once would double a large
+    file's share of the memory an import takes."""
+    with _opened(path) as file:
+        format = detect_format(path.name, file.read(1 << 16))
+    if format == "xlsx":
+        return xlsxfile.loads(read_file(path))
+    try:
+        with _opened(path) as file:
+            text = io.TextIOWrapper(file, encoding="utf-8-sig", newline="").read()
+    except UnicodeDecodeError:
+        decode(read_file(path), str(path))  # raises RecordsError saying where
+        raise RecordsError([Problem(f"{path}: not UTF-8 text")]) from None
+    return _parse_text(text, format)
+
+
+def _parse_text(text: str, format: str) -> list[Record]:
     if format == "json":
         return jsonfile.loads(text)
     if format == "csv":
@@ -55,11 +79,20 @@ def decode(data: bytes, name: str = "") -> str:
 
 def read_file(path: Path) -> bytes:
     """A file's bytes, or RecordsError saying why it cannot be read."""
+    with _opened(path) as file:
+        return file.read()
+
+
+@contextmanager
+def _opened(path: Path) -> Iterator[BinaryIO]:
+    """The file open for reading, or RecordsError saying why it cannot be."""
     try:
-        return path.read_bytes()
+        file = path.open("rb")
     except FileNotFoundError:
         raise RecordsError([Problem(f"{path}: no such file")]) from None
     except IsADirectoryError:
         raise RecordsError([Problem(f"{path}: is a folder, not a file")]) from None
     except OSError as error:
         raise RecordsError([Problem(f"{path}: cannot be read ({error.strerror})")]) from None
+    with file:
+        yield file

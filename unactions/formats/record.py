@@ -8,6 +8,7 @@ builds them back from the database.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,6 +42,11 @@ ACTION_TYPES = (
 
 # Communications a government is asked to answer (OHCHR's AL, UA and OL).
 COMMUNICATION_TYPES = ("allegation_letter", "urgent_appeal", "other_letter")
+
+
+def _shared(text):
+    """The one copy of this text (`sys.intern`), anything else as it is."""
+    return sys.intern(text) if type(text) is str else text
 
 
 def _iso(value: dt.date | None) -> str | None:
@@ -114,6 +120,14 @@ class Record:
     response: Response | None = None
     related_sources: list[RelatedSource] = field(default_factory=list)
     defenders: list[str] = field(default_factory=list)
+
+    def __post_init__(self):
+        # Names that thousands of records repeat, held once: a parsed record otherwise
+        # has its own copy of each (a third of 207 MB for 100,000 records read from JSON).
+        for key in ("body", "action_type", "mechanism", "action", "date_text"):
+            setattr(self, key, _shared(getattr(self, key)))
+        for key in ("governments", "issues", "regions", "languages", "defenders"):
+            setattr(self, key, [_shared(name) for name in getattr(self, key)])
 
     def to_dict(self) -> dict[str, Any]:
         """The record as the schema orders it, ready for JSON."""

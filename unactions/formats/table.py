@@ -7,6 +7,7 @@ Lists of names are joined with "; "; the nested `documents`, `response` and
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from .errors import Problem, RecordsError
@@ -48,7 +49,7 @@ def check_header(header: list[str]) -> None:
         raise RecordsError(problems)
 
 
-def records_of_rows(rows: list[tuple[int, dict[str, str]]]) -> list[Record]:
+def records_of_rows(rows: Iterable[tuple[int, dict[str, str]]]) -> list[Record]:
     """Records from (line number, row) pairs, or every problem with its row and column."""
     records, problems = [], []
     for line, row in rows:

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
 from unactions.formats.errors import RecordsError
-from unactions.formats.read import parse_records, read_file
+from unactions.formats.read import parse_file
 from unactions.formats.record import Record
 
 
@@ -27,7 +27,7 @@ def ensure_database() -> None:
 
 def read_records(path: str) -> list[Record]:
     try:
-        return parse_records(read_file(Path(path)), name=path)
+        return parse_file(Path(path))
     except RecordsError as error:
         raise CommandError(f"{path}: nothing was imported.\n{error}") from None
 
