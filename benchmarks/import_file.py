@@ -1,0 +1,82 @@
+"""Benchmark: `unactions import` of a file, as an editor runs it at the command line.
+
+    python -m benchmarks.import_file [--sizes 100000] [--formats json csv]
+                                     [--workdir /tmp/unactions-bench-import]
+
+For each size N it writes N synthetic actions (benchmarks/synthetic.py) as the files
+`unactions export` writes, then imports each into a new SQLite database in a process of
+its own, and prints the file's size, the time, records per second and the process's
+highest memory (its resident set, the file read and parsed included). Not part of the
+test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from benchmarks.synthetic import records as synthetic
+from unactions.formats import csvfile, jsonfile
+
+WRITERS = {"json": jsonfile.pieces, "csv": csvfile.pieces}
+
+
+def run_import(path: Path, folder: Path) -> tuple[float, float]:
+    """Seconds and highest memory (MB) of `unactions import path` into a new database."""
+    environment = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{folder / 'import.sqlite3'}",
+        "UNACTIONS_DATA_DIR": str(folder),
+        "SECRET_KEY": "benchmark-" + "k" * 40,
+    }
+    command = [sys.executable, "-m", "unactions.cli"]
+    subprocess.run([*command, "migrate", "-v0"], env=environment, check=True)
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        [*command, "import", str(path)],
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    # wait4 gives this process's own figures (getrusage's are of every child so far).
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    if (code := os.waitstatus_to_exitcode(status)) != 0:
+        raise SystemExit(f"unactions import {path} failed (exit code {code})")
+    return elapsed, usage.ru_maxrss / 1024  # kilobytes on Linux
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000])
+    parser.add_argument("--formats", nargs="+", choices=sorted(WRITERS), default=["json", "csv"])
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/unactions-bench-import"))
+    options = parser.parse_args()
+    print("| records | format | file (MB) | seconds | records/s | highest memory (MB) |")
+    print("|---|---|---|---|---|---|")
+    for n in options.sizes:
+        records = synthetic(n)
+        for format in options.formats:
+            folder = options.workdir / f"{n}-{format}"
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True)
+            path = folder / f"actions.{format}"
+            with path.open("w", encoding="utf-8", newline="") as out:
+                out.writelines(WRITERS[format](records))
+            elapsed, memory = run_import(path, folder)
+            size = path.stat().st_size / 1e6
+            print(
+                f"| {n:,} | {format} | {size:,.0f} | {elapsed:.1f} | {n / elapsed:,.0f} "
+                f"| {memory:,.0f} |",
+                flush=True,
+            )
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
