@@ -287,6 +287,17 @@ ZH = {
     "comment": "备注",
     "when": "时间",
     "version": "版本",
+    "mechanisms": "机制",
+    "governments": "政府",
+    "defenders": "人权捍卫者",
+    "documents": "文件",
+    "government responses": "政府回应",
+    "related sources": "相关资料",
+    "versions": "版本",
+    "introductions": "简介",
+    "API tokens": "API 令牌",
+    # The governments a communication was sent to (the follow-up's column).
+    "addressed to\x04To": "致函对象",
 }
 
 
@@ -309,7 +320,10 @@ def fill(text: str) -> str:
             block = re.search(r'^msgid ""\n((?:".*"\n?)+)', entry, re.M)
             if block:
                 key = "".join(re.findall(r'^"(.*)"$', block.group(1), re.M))
-        value = ZH.get(key.replace('\\"', '"'))
+        key = key.replace('\\"', '"')
+        context = re.search(r'^msgctxt "(.*)"$', entry, re.M)
+        # A message with a context is looked up as "context\x04message" first.
+        value = (context and ZH.get(f"{context.group(1)}\x04{key}")) or ZH.get(key)
         fuzzy = re.search(r"^#,.*\bfuzzy\b", entry, re.M) is not None
         if not value and fuzzy:
             # makemessages' guesses from similar strings are wrong more often than not.

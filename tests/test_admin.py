@@ -213,7 +213,13 @@ def test_the_editors_pages_in_chinese(editor_client):
 
     listed = page("/admin/records/action/")
     assert "年份" in listed and "发布状态" in listed and "跟进" in listed
-    assert "函件跟进" in page("/admin/records/action/follow-up/")
+    # Every model named in Chinese in the plural too (Django's own plural adds an "s").
+    index = page("/admin/")
+    assert "人权捍卫者" in index and "相关资料" in index
+    assert not re.findall(r"[\u4e00-\u9fff]s\b", index + listed)
+    follow_up = page("/admin/records/action/follow-up/")
+    assert "函件跟进" in follow_up
+    assert '<th scope="col">致函对象</th>' in follow_up  # not the date filter's "至"
     assert "导入行动" in page("/admin/records/action/import/")
     action = models.Action.objects.get(record_id="2020-12-04-chn-20-2020")
     form = page(f"/admin/records/action/{action.pk}/change/")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from unactions.records import vocabulary
 from unactions.records.models import Action, ActionVersion, Issue
 
@@ -12,12 +14,15 @@ def issue_names(record_id: str) -> list[str]:
     return Action.objects.with_record().get(record_id=record_id).issue_names()
 
 
-def test_renaming_an_issue_updates_its_actions(client, seeded, alice):
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_renaming_an_issue_updates_its_actions(client, seeded, alice, language):
+    # The history's comment is in English whatever the editor's language.
     issue = Issue.objects.get(name="human rights lawyer")
     client.force_login(alice)
     response = client.post(
         f"/admin/records/issue/{issue.pk}/change/",
         {"name": "human rights lawyers (profession)", "slug": issue.slug},
+        HTTP_ACCEPT_LANGUAGE=language,
     )
     assert response.status_code == 302
     assert issue_names("2020-12-16-special-procedures-press-release") == [

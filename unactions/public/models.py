@@ -15,6 +15,7 @@ class Introduction(models.Model):
 
     class Meta:
         verbose_name = _("introduction")
+        verbose_name_plural = _("introductions")
 
     def __str__(self) -> str:
         return str(_("Introduction to the list of actions"))

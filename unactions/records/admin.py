@@ -9,6 +9,7 @@ recover deleted actions. Roles and their permissions: records/roles.py.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.db import models as db
@@ -16,6 +17,7 @@ from django.db.models import Count, Max, Min, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import render
 from django.urls import path
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from unactions.editors import views as editor_views
@@ -266,7 +268,7 @@ class TermAdmin(admin.ModelAdmin):
             vocabulary.actions_changed(
                 vocabulary.actions_using([obj]),
                 user=request.user,
-                comment=f"{obj._meta.verbose_name} renamed to {obj}",
+                comment=f"{_kind(obj)} renamed to {obj}",
             )
 
     @admin.action(description=_("Merge the selected terms into one"), permissions=["delete"])
@@ -343,13 +345,13 @@ class PartOfActionAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         vocabulary.actions_changed(
-            [obj.action_id], user=request.user, comment=f"{obj._meta.verbose_name} edited"
+            [obj.action_id], user=request.user, comment=f"{_kind(obj)} edited"
         )
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
         vocabulary.actions_changed(
-            [obj.action_id], user=request.user, comment=f"{obj._meta.verbose_name} edited"
+            [obj.action_id], user=request.user, comment=f"{_kind(obj)} edited"
         )
 
 
@@ -398,6 +400,13 @@ class ActionVersionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+def _kind(obj) -> str:
+    """What `obj` is, in English whatever the editor's language: the history's comments
+    are part of the record, written in one language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(obj._meta.verbose_name)
 
 
 def _by_record_id(queryset, search_term: str, otherwise):

@@ -84,6 +84,7 @@ class Mechanism(Term):
 
     class Meta(Term.Meta):
         verbose_name = _("mechanism")
+        verbose_name_plural = _("mechanisms")
 
     def get_absolute_url(self) -> str:
         return reverse("public:mechanism", args=[self.slug])
@@ -92,11 +93,13 @@ class Mechanism(Term):
 class Government(Term):
     class Meta(Term.Meta):
         verbose_name = _("government")
+        verbose_name_plural = _("governments")
 
 
 class Issue(Term):
     class Meta(Term.Meta):
         verbose_name = _("issue")
+        verbose_name_plural = _("issues")
 
 
 class Region(Term):
@@ -104,6 +107,7 @@ class Region(Term):
 
     class Meta(Term.Meta):
         verbose_name = _("region")
+        verbose_name_plural = _("regions")
         ordering = ["position", "name"]
 
 
@@ -116,6 +120,7 @@ class Defender(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name = _("defender")
+        verbose_name_plural = _("defenders")
 
     def __str__(self) -> str:
         return self.name
@@ -250,6 +255,7 @@ class Action(models.Model):
     class Meta:
         ordering = ["-date", "pk"]
         verbose_name = _("action")
+        verbose_name_plural = _("actions")
         # The list's order, newest first, read from an index instead of sorted per
         # request: over all actions, and within a body, a type or a year; and the
         # drafts, which the admin's filter took 6 s to find among a million actions (an
@@ -388,6 +394,7 @@ class Document(models.Model):
     class Meta:
         ordering = ["position"]
         verbose_name = _("document")
+        verbose_name_plural = _("documents")
 
     def __str__(self) -> str:
         return self.label
@@ -403,6 +410,7 @@ class Response(models.Model):
 
     class Meta:
         verbose_name = _("government response")
+        verbose_name_plural = _("government responses")
 
     def __str__(self) -> str:
         return self.text
@@ -423,6 +431,7 @@ class RelatedSource(models.Model):
     class Meta:
         ordering = ["position"]
         verbose_name = _("related source")
+        verbose_name_plural = _("related sources")
 
     def __str__(self) -> str:
         return self.title
@@ -495,6 +504,7 @@ class ActionVersion(models.Model):
     class Meta:
         ordering = ["-created", "-pk"]
         verbose_name = _("version")
+        verbose_name_plural = _("versions")
         indexes = [
             # The deleted actions, newest first, for their recovery: found among a
             # million versions by reading them all (0.8 s) without it.
