@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
@@ -80,26 +81,42 @@ def test_an_object_instead_of_an_array(document):
         '[{"id": 1}',
         '[\n{"id": 1,,}\n]',
         "[1,\n\n  ,2]",
+        '[12345, 6.25e3, true, null, "a\\\\\\"b"]',
+        '[\n  {"id": "a", "x": [1, 2]},\n  {"id": "b"}\n]\n',
+        '[\n  {"id": "a"},\n  {"id": "b" "c"}\n]',
+        "\n\n   {1: 2}",
+        "[1]\n\n  ]",
+        "[6.]",
+        "[1e, 2]",
+        "[-]",
+        "[01]",
+        "[truee]",
     ],
 )
-def test_an_array_is_read_as_json_reads_it(document):
-    # The array is decoded an element at a time (jsonfile._elements): the same values
-    # as json.loads gives, or the same error at the same place.
+@pytest.mark.parametrize("size", [1, 2, 3, 7, 1 << 20])
+def test_an_array_is_read_as_json_reads_it(document, size):
+    # The array is read a piece of `size` characters at a time and decoded an element
+    # at a time (jsonfile._elements): the same values as json.loads gives, or the same
+    # error at the same line and column, wherever the pieces end.
+    def elements():
+        return list(jsonfile._elements(io.StringIO(document), size))
+
     try:
         expected = json.loads(document)
     except json.JSONDecodeError as error:
         with pytest.raises(json.JSONDecodeError) as caught:
-            list(jsonfile._elements(document))
+            elements()
         found = caught.value
         assert (found.msg, found.lineno, found.colno) == (error.msg, error.lineno, error.colno)
     else:
-        assert list(jsonfile._elements(document)) == expected
+        if isinstance(expected, list):
+            assert elements() == expected
+        else:
+            with pytest.raises(RecordsError, match="expected a JSON array"):
+                elements()
 
 
-def test_records_share_the_names_they_repeat(seed_records):
-    # Each parsed record held its own copy of every name: a third of their memory.
-    records = jsonfile.loads(jsonfile.dumps(seed_records))
-    china = [name for r in records for name in r.governments if name == "China"]
-    assert len(china) > 1 and all(name is china[0] for name in china)
-    bodies = [r.body for r in records if r.body == "special_procedures"]
-    assert len(bodies) > 1 and all(body is bodies[0] for body in bodies)
+@pytest.mark.parametrize("size", [1, 13, 4096])
+def test_an_export_is_read_whatever_the_pieces(seed_records, size):
+    text = jsonfile.dumps(seed_records)
+    assert list(jsonfile._elements(io.StringIO(text), size)) == json.loads(text)

@@ -109,11 +109,20 @@ def test_a_file_is_read_as_its_bytes_are(seed_text, seed_records, tmp_path):
         assert parse_file(path) == parse_records(data, name) == seed_records, name
 
 
-def test_a_file_that_is_not_utf8_says_where(tmp_path):
-    path = tmp_path / "bad.json"
-    path.write_bytes(b'[\n{"id": "a"},\n"\xff"\n]')
+@pytest.mark.parametrize(
+    "name, data",
+    [
+        ("bad.json", b'[\n{"id": "a"},\n"\xff"\n]'),
+        # Read a row at a time: the bad byte comes up after the header and a row.
+        ("bad.csv", b"id,date\nx,y\n\xff,z\n"),
+    ],
+)
+def test_a_file_that_is_not_utf8_says_where(tmp_path, name, data):
+    path = tmp_path / name
+    path.write_bytes(data)
     with pytest.raises(RecordsError) as caught:
         parse_file(path)
-    assert str(caught.value) == f"line 3: {path}: not UTF-8 text (byte 17)"
+    byte = data.index(b"\xff") + 1
+    assert str(caught.value) == f"line 3: {path}: not UTF-8 text (byte {byte})"
     with pytest.raises(RecordsError, match="is a folder, not a file"):
         parse_file(tmp_path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator
+from typing import TextIO
 
 from .errors import Problem, RecordsError
 from .record import SCHEMA_KEYS, Record
@@ -31,7 +32,12 @@ def pieces(records: Iterable[Record], size: int = 1 << 16) -> Iterator[str]:
 
 
 def loads(text: str) -> list[Record]:
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    return load(io.StringIO(text, newline=""))
+
+
+def load(stream: TextIO) -> list[Record]:
+    """The records of CSV text read from `stream` (opened with newline="")."""
+    reader = csv.DictReader(stream)
     try:
         check_header(reader.fieldnames or [])
         # Each row made a record as it is read, not every row held first.

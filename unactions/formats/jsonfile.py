@@ -9,10 +9,11 @@ key at fault rather than half-importing.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import re
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, TextIO
 
 import orjson
 
@@ -39,9 +40,14 @@ def pieces(records: Iterable[Record]) -> Iterator[str]:
 
 
 def loads(text: str) -> list[Record]:
+    return load(io.StringIO(text))
+
+
+def load(stream: TextIO) -> list[Record]:
+    """The records of the JSON array read from `stream`, a piece at a time."""
     records, problems = [], []
     try:
-        for number, item in enumerate(_elements(text), start=1):
+        for number, item in enumerate(_elements(stream), start=1):
             where = f"record {number}"
             if isinstance(item, dict) and isinstance(item.get("id"), str):
                 where += f" ({item['id']})"
@@ -58,36 +64,119 @@ def loads(text: str) -> list[Record]:
     return records
 
 
-# JSON's own whitespace, as `json` reads it.
-_SPACE = re.compile(r"[ \t\n\r]*")
-
-
-def _elements(text: str) -> Iterator[Any]:
-    """The elements of the JSON array `text`, decoded one at a time, each let go once
-    read: `json.loads` made every object of a file at once (for 100,000 records, about
-    230 MB of them besides the 112 MB of text and the records made from them). Invalid
-    JSON raises `json.JSONDecodeError`, with its line and column in the whole text."""
-    decoder = json.JSONDecoder()
-    position = _SPACE.match(text).end()
-    if not text.startswith("[", position):
-        json.loads(text)  # invalid JSON says where; valid JSON is not an array
+def _elements(stream: TextIO, size: int = 1 << 20) -> Iterator[Any]:
+    """The elements of the JSON array read from `stream`, decoded one at a time from
+    pieces of `size` characters: a file is held neither whole as text nor as every
+    object made of it at once (`json.loads` of 100,000 records made about 230 MB of
+    objects besides the 112 MB of text and the records made from them). Invalid JSON
+    raises `json.JSONDecodeError` with its line and column in the whole text, as
+    `json.loads` gives them."""
+    text = _Pieces(stream, size)
+    text.skip_space()
+    if text.next_character() != "[":
+        try:
+            json.loads(text.rest())
+        except json.JSONDecodeError as error:  # invalid JSON says where
+            raise text.error(error.msg, error.pos) from None
         raise RecordsError([Problem("expected a JSON array of records")])
-    position = _SPACE.match(text, position + 1).end()
-    if text.startswith("]", position):
-        position += 1
+    text.position += 1
+    text.skip_space()
+    if text.next_character() == "]":
+        text.position += 1
     else:
         while True:
-            item, position = decoder.raw_decode(text, position)
-            yield item
-            position = _SPACE.match(text, position).end()
-            if text.startswith("]", position):
-                position += 1
+            yield text.decode()
+            text.skip_space()
+            following = text.next_character()
+            if following == "]":
+                text.position += 1
                 break
-            if not text.startswith(",", position):
-                raise json.JSONDecodeError("Expecting ',' delimiter", text, position)
-            position = _SPACE.match(text, position + 1).end()
-    if _SPACE.match(text, position).end() != len(text):
-        raise json.JSONDecodeError("Extra data", text, _SPACE.match(text, position).end())
+            if following != ",":
+                raise text.error("Expecting ',' delimiter")
+            text.position += 1
+            text.skip_space()
+    text.skip_space()
+    if text.next_character():
+        raise text.error("Extra data")
+
+
+# JSON's own whitespace, as `json` reads it.
+_SPACE = re.compile(r"[ \t\n\r]*")
+# What may follow the part of a number read so far and still belong to it.
+_NUMBER_GOES_ON = frozenset("0123456789.eE+-")
+
+
+class _Pieces:
+    """The text of a stream read a piece at a time: `text` holds what is read and not
+    yet let go, `position` the place reached in it; the lines and columns of what was
+    let go are counted, for errors."""
+
+    def __init__(self, stream: TextIO, size: int):
+        self.stream, self.size = stream, size
+        self.text, self.position, self.ended = "", 0, False
+        self.lines_before, self.columns_before = 0, 0  # of the text let go
+
+    def read_more(self) -> bool:
+        """Read the next piece; False at the stream's end."""
+        if self.ended:
+            return False
+        piece = self.stream.read(self.size)
+        if not piece:
+            self.ended = True
+            return False
+        if self.position > self.size:  # let go of what is read, now and then
+            gone = self.text[: self.position]
+            newline = gone.rfind("\n")
+            self.lines_before += gone.count("\n")
+            self.columns_before = (
+                len(gone) - newline - 1 if newline >= 0 else self.columns_before + len(gone)
+            )
+            self.text, self.position = self.text[self.position :], 0
+        self.text += piece
+        return True
+
+    def skip_space(self) -> None:
+        while True:
+            self.position = _SPACE.match(self.text, self.position).end()
+            if self.position < len(self.text) or not self.read_more():
+                return
+
+    def next_character(self) -> str:
+        """The character at `position` ("" at the end)."""
+        if self.position >= len(self.text):
+            self.read_more()
+        return self.text[self.position : self.position + 1]
+
+    def decode(self) -> Any:
+        """The JSON value at `position`, reading on while it may be cut off."""
+        decoder = json.JSONDecoder()
+        while True:
+            try:
+                value, end = decoder.raw_decode(self.text, self.position)
+            except json.JSONDecodeError as error:
+                if self.read_more():
+                    continue
+                raise self.error(error.msg, error.pos) from None
+            # A number may go on in the next piece ("6." of "6.25e3" reads as 6).
+            cut = end == len(self.text) or self.text[end] in _NUMBER_GOES_ON
+            if not cut or not self.read_more():
+                self.position = end
+                return value
+
+    def rest(self) -> str:
+        while self.read_more():
+            pass
+        return self.text
+
+    def error(self, message: str, position: int | None = None) -> json.JSONDecodeError:
+        """The error at `position` (the place reached), placed in the whole text."""
+        error = json.JSONDecodeError(
+            message, self.text, self.position if position is None else position
+        )
+        if error.lineno == 1:
+            error.colno += self.columns_before
+        error.lineno += self.lines_before
+        return error
 
 
 def record_from_dict(item: Any, where: str) -> Record:

@@ -42,16 +42,22 @@ def parse_records(data: bytes, name: str = "", format: str | None = None) -> lis
 
 
 def parse_file(path: Path) -> list[Record]:
-    """The records in a file, read as `parse_records` reads its bytes. A text format is
-    read as text alone: its bytes and its text held at once would double a large
-    file's share of the memory an import takes."""
+    """The records in a file, read as `parse_records` reads its bytes. JSON and CSV
+    are read a piece at a time: the memory an import takes is then that of its records,
+    not also of the whole file as bytes and as text."""
     with _opened(path) as file:
         format = detect_format(path.name, file.read(1 << 16))
     if format == "xlsx":
         return xlsxfile.loads(read_file(path))
     try:
         with _opened(path) as file:
-            text = io.TextIOWrapper(file, encoding="utf-8-sig", newline="").read()
+            stream = io.TextIOWrapper(file, encoding="utf-8-sig", newline="")
+            # JSON and CSV a piece at a time, the page's text format (small) whole.
+            if format == "json":
+                return jsonfile.load(stream)
+            if format == "csv":
+                return csvfile.load(stream)
+            text = stream.read()
     except UnicodeDecodeError:
         decode(read_file(path), str(path))  # raises RecordsError saying where
         raise RecordsError([Problem(f"{path}: not UTF-8 text")]) from None
