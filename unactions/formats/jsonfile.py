@@ -115,6 +115,7 @@ class _Pieces:
         self.stream, self.size = stream, size
         self.text, self.position, self.ended = "", 0, False
         self.lines_before, self.columns_before = 0, 0  # of the text let go
+        self.decoder = json.JSONDecoder()
 
     def read_more(self) -> bool:
         """Read the next piece; False at the stream's end."""
@@ -149,10 +150,9 @@ class _Pieces:
 
     def decode(self) -> Any:
         """The JSON value at `position`, reading on while it may be cut off."""
-        decoder = json.JSONDecoder()
         while True:
             try:
-                value, end = decoder.raw_decode(self.text, self.position)
+                value, end = self.decoder.raw_decode(self.text, self.position)
             except json.JSONDecodeError as error:
                 if self.read_more():
                     continue
