@@ -10,7 +10,7 @@ import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TextIO
 
 from . import csvfile, jsonfile, xlsxfile
 from .errors import Problem, RecordsError
@@ -38,7 +38,7 @@ def parse_records(data: bytes, name: str = "", format: str | None = None) -> lis
     format = format or detect_format(name, data)
     if format == "xlsx":
         return xlsxfile.loads(data)
-    return _parse_text(decode(data, name), format)
+    return _parse_text(io.StringIO(decode(data, name), newline=""), format)
 
 
 def parse_file(path: Path) -> list[Record]:
@@ -51,25 +51,20 @@ def parse_file(path: Path) -> list[Record]:
         return xlsxfile.loads(read_file(path))
     try:
         with _opened(path) as file:
-            stream = io.TextIOWrapper(file, encoding="utf-8-sig", newline="")
-            # JSON and CSV a piece at a time, the page's text format (small) whole.
-            if format == "json":
-                return jsonfile.load(stream)
-            if format == "csv":
-                return csvfile.load(stream)
-            text = stream.read()
+            return _parse_text(io.TextIOWrapper(file, encoding="utf-8-sig", newline=""), format)
     except UnicodeDecodeError:
         decode(read_file(path), str(path))  # raises RecordsError saying where
         raise RecordsError([Problem(f"{path}: not UTF-8 text")]) from None
-    return _parse_text(text, format)
 
 
-def _parse_text(text: str, format: str) -> list[Record]:
+def _parse_text(stream: TextIO, format: str) -> list[Record]:
+    """The records of a text format read from `stream` (opened with newline=""): JSON
+    and CSV a piece at a time, the page's text format (small) whole."""
     if format == "json":
-        return jsonfile.loads(text)
+        return jsonfile.load(stream)
     if format == "csv":
-        return csvfile.loads(text)
-    return parse_page(text).records
+        return csvfile.load(stream)
+    return parse_page(stream.read()).records
 
 
 def decode(data: bytes, name: str = "") -> str:
