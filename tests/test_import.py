@@ -115,6 +115,63 @@ def test_records_are_stored_a_chunk_at_a_time(db, seed_records, monkeypatch):
     assert models.ActionVersion.objects.count() == 23
 
 
+def test_records_are_stored_as_they_are_read(db, seed_records, monkeypatch):
+    """The loader takes an iterator and stores each chunk before reading on: a file
+    read as it is taken is held a chunk at a time, not whole."""
+    from unactions.records import loader
+
+    monkeypatch.setattr(loader, "CHUNK", 5)
+    monkeypatch.setattr(loader, "BULK", 5)
+    stored_when_read = []
+
+    def read():
+        for record in seed_records:
+            stored_when_read.append(models.Action.objects.count())
+            yield record
+
+    taken = []
+    result = load_records(read(), progress=taken.append)
+    assert len(result.created) == 22
+    # The first BULK records are read ahead, to know a large load; then a chunk each.
+    assert stored_when_read == [0] * 5 + [5] * 5 + [10] * 5 + [15] * 5 + [20] * 2
+    assert taken == [5, 10, 15, 20, 22]
+
+
+def test_a_reading_problem_after_stored_chunks_stores_nothing_and_lists_every_problem(
+    db, seed_records, monkeypatch
+):
+    from unactions.formats.errors import Problem
+    from unactions.records import loader
+
+    monkeypatch.setattr(loader, "CHUNK", 5)
+    monkeypatch.setattr(loader, "BULK", 5)
+    seed_records[12].body = "parliament"
+    chunks_created = []
+    original = loader._create
+
+    def created(records, *args):
+        chunks_created.append(len(records))
+        original(records, *args)
+
+    monkeypatch.setattr(loader, "_create", created)
+
+    def read():
+        yield from seed_records
+        raise RecordsError([Problem("not valid JSON: Expecting value (column 3)", line=900)])
+
+    with pytest.raises(RecordsError) as caught:
+        load_records(read())
+    assert [str(p) for p in caught.value.problems] == [
+        "line 900: not valid JSON: Expecting value (column 3)",
+        f"record 13 ({seed_records[12].id}): unknown body 'parliament' "
+        "(one of special_procedures, treaty_body, hrc, upr, ohchr, unga_third_committee, other)",
+    ]
+    # Two chunks stored before the bad record's; nothing after it; all rolled back.
+    assert chunks_created == [5, 5]
+    assert models.Action.objects.count() == 0
+    assert models.ActionVersion.objects.count() == 0
+
+
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="PostgreSQL's statistics for its planner"
 )
@@ -186,6 +243,35 @@ def test_a_large_first_load_builds_its_indexes_again_at_the_end(db, seed_records
     seed_records[0].summary = "Changed."
     load_records(seed_records)  # does not double the actions: nothing dropped
     assert dropped == []
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's indexes dropped for a load")
+def test_a_load_drops_the_indexes_once_it_has_stored_more_actions_than_there_were(
+    db, seed_records, monkeypatch
+):
+    """The loader does not know how many records a file holds until it has read them
+    all: it drops the indexes once the load has doubled the actions."""
+    from unactions.records import loader
+
+    load_records(seed_records[:12])
+    stored_when_dropped = []
+    original = loader.indexes_dropped
+
+    def watched(*args):
+        stored_when_dropped.append(models.Action.objects.count())
+        with original(*args) as names:
+            yield names
+
+    monkeypatch.setattr(loader, "CHUNK", 5)
+    monkeypatch.setattr(loader, "BULK", 5)
+    monkeypatch.setattr(loader, "indexes_dropped", contextlib.contextmanager(watched))
+    new = copy.deepcopy(seed_records)
+    for record in new:
+        record.id += "-again"
+    load_records(iter(new))
+    # 12 stored before; dropped before the third chunk, whose records make 15 > 12.
+    assert stored_when_dropped == [12 + 10]
+    assert models.Action.objects.count() == 34
 
 
 def _fail(*args, **kwargs):

@@ -23,6 +23,13 @@ def test_a_bar_on_a_terminal():
     assert screen.getvalue().startswith("\rImporting [##--------] 1/4")
 
 
+def test_a_bar_with_its_own_words():
+    screen = Terminal()
+    with Progress(OutputWrapper(screen), "Importing", width=10) as progress:
+        progress.update(0.5, 1, "1,000 records")
+    assert screen.getvalue() == "\rImporting [#####-----] 1,000 records\n"
+
+
 def test_nothing_when_piped():
     pipe = io.StringIO()
     with Progress(OutputWrapper(pipe), "Importing") as progress:

@@ -126,3 +126,37 @@ def test_a_file_that_is_not_utf8_says_where(tmp_path, name, data):
     assert str(caught.value) == f"line 3: {path}: not UTF-8 text (byte {byte})"
     with pytest.raises(RecordsError, match="is a folder, not a file"):
         parse_file(tmp_path)
+
+
+@pytest.mark.parametrize("name", ["x.json", "x.csv"])
+def test_a_file_is_read_as_its_records_are_taken(seed_records, tmp_path, name):
+    """`open_records` reads JSON and CSV as their records are taken (an import stores
+    a chunk before reading on), and says how much of the file it has read."""
+    from dataclasses import replace
+
+    from unactions.formats import jsonfile
+    from unactions.formats.read import open_records
+
+    many = [replace(r, id=f"{r.id}-{i}") for i in range(150) for r in seed_records]
+    path = tmp_path / name
+    path.write_text(jsonfile.dumps(many) if name == "x.json" else csvfile.dumps(many))
+    with open_records(path) as (records, read):
+        assert read() == 0
+        assert next(records) == many[0]
+        assert 0 < read() < 0.25
+        assert list(records) == many[1:]
+        assert read() == 1
+
+
+def test_a_problem_is_raised_once_the_file_is_read(seed_records, tmp_path):
+    from unactions.formats import jsonfile
+    from unactions.formats.read import open_records
+
+    seed_records[20].date_text = 7
+    path = tmp_path / "x.json"
+    path.write_text(jsonfile.dumps(seed_records))
+    taken = []
+    with pytest.raises(RecordsError, match="record 21 .*date_text"):
+        with open_records(path) as (records, _):
+            taken.extend(records)
+    assert taken == seed_records[:20] + seed_records[21:]

@@ -9,7 +9,7 @@ from typing import TextIO
 
 from .errors import Problem, RecordsError
 from .record import SCHEMA_KEYS, Record
-from .table import check_header, records_of_rows, row_of
+from .table import check_header, iterate_records, row_of
 
 
 def dumps(records: Iterable[Record]) -> str:
@@ -37,11 +37,16 @@ def loads(text: str) -> list[Record]:
 
 def load(stream: TextIO) -> list[Record]:
     """The records of CSV text read from `stream` (opened with newline="")."""
+    return list(iterate(stream))
+
+
+def iterate(stream: TextIO) -> Iterator[Record]:
+    """The records of CSV text read from `stream`, each yielded once read (as
+    `jsonfile.iterate`)."""
     reader = csv.DictReader(stream)
     try:
         check_header(reader.fieldnames or [])
-        # Each row made a record as it is read, not every row held first.
-        return records_of_rows(_rows(reader))
+        yield from iterate_records(_rows(reader))
     except csv.Error as error:
         raise RecordsError([Problem(f"not valid CSV ({error})", line=reader.line_num)]) from None
 

@@ -45,23 +45,32 @@ def loads(text: str) -> list[Record]:
 
 def load(stream: TextIO) -> list[Record]:
     """The records of the JSON array read from `stream`, a piece at a time."""
-    records, problems = [], []
+    return list(iterate(stream))
+
+
+def iterate(stream: TextIO) -> Iterator[Record]:
+    """The records of the JSON array read from `stream`, each yielded once read (an
+    import then holds a chunk of them at a time, not the whole file's). A record with a
+    problem is not yielded: RecordsError lists every problem once the array is read,
+    or says where the text stops being JSON."""
+    problems = []
     try:
         for number, item in enumerate(_elements(stream), start=1):
             where = f"record {number}"
             if isinstance(item, dict) and isinstance(item.get("id"), str):
                 where += f" ({item['id']})"
             try:
-                records.append(record_from_dict(item, where))
+                record = record_from_dict(item, where)
             except RecordsError as error:
                 problems.extend(error.problems)
+                continue
+            yield record
     except json.JSONDecodeError as error:
         raise RecordsError(
             [Problem(f"not valid JSON: {error.msg} (column {error.colno})", line=error.lineno)]
         ) from None
     if problems:
         raise RecordsError(problems)
-    return records
 
 
 def _elements(stream: TextIO, size: int = 1 << 20) -> Iterator[Any]:

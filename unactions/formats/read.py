@@ -7,7 +7,8 @@ the export's columns. The format is told by the file's name, else by its first b
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+import os
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO, TextIO
@@ -42,29 +43,55 @@ def parse_records(data: bytes, name: str = "", format: str | None = None) -> lis
 
 
 def parse_file(path: Path) -> list[Record]:
-    """The records in a file, read as `parse_records` reads its bytes. JSON and CSV
-    are read a piece at a time: the memory an import takes is then that of its records,
-    not also of the whole file as bytes and as text."""
+    """The records in a file, read as `parse_records` reads its bytes."""
+    with open_records(path) as (records, _):
+        return list(records)
+
+
+@contextmanager
+def open_records(path: Path) -> Iterator[tuple[Iterator[Record], Callable[[], float]]]:
+    """The records in a file, read as they are taken, and a function giving the share
+    of the file read so far; the file stays open until the block ends. JSON and CSV are
+    read a piece at a time, so that an import holds a chunk of records at a time rather
+    than the whole file's (as bytes, as text, and as records). Taking the records raises
+    RecordsError, as `parse_records` does, once a problem stops the reading or the file
+    has been read with problems."""
     with _opened(path) as file:
         format = detect_format(path.name, file.read(1 << 16))
-    if format == "xlsx":
-        return xlsxfile.loads(read_file(path))
+        file.seek(0)
+        if format == "xlsx":
+            records = iter(xlsxfile.loads(file.read()))
+        elif format == "page":
+            records = iter(parse_page(decode(file.read(), str(path))).records)
+        else:
+            text = io.TextIOWrapper(file, encoding="utf-8-sig", newline="")
+            records = _decoded(_iterate_text(text, format), path)
+        size = os.fstat(file.fileno()).st_size
+        yield records, lambda: min(file.tell() / size, 1.0) if size else 1.0
+
+
+def _decoded(records: Iterator[Record], path: Path) -> Iterator[Record]:
+    """`records`, read from a file's text, with a byte that is not UTF-8 named by its
+    place in the file (RecordsError)."""
     try:
-        with _opened(path) as file:
-            return _parse_text(io.TextIOWrapper(file, encoding="utf-8-sig", newline=""), format)
+        yield from records
     except UnicodeDecodeError:
         decode(read_file(path), str(path))  # raises RecordsError saying where
         raise RecordsError([Problem(f"{path}: not UTF-8 text")]) from None
 
 
 def _parse_text(stream: TextIO, format: str) -> list[Record]:
+    return list(_iterate_text(stream, format))
+
+
+def _iterate_text(stream: TextIO, format: str) -> Iterator[Record]:
     """The records of a text format read from `stream` (opened with newline=""): JSON
     and CSV a piece at a time, the page's text format (small) whole."""
     if format == "json":
-        return jsonfile.load(stream)
+        return jsonfile.iterate(stream)
     if format == "csv":
-        return csvfile.load(stream)
-    return parse_page(stream.read()).records
+        return csvfile.iterate(stream)
+    return iter(parse_page(stream.read()).records)
 
 
 def decode(data: bytes, name: str = "") -> str:

@@ -7,7 +7,7 @@ Lists of names are joined with "; "; the nested `documents`, `response` and
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from .errors import Problem, RecordsError
@@ -51,18 +51,26 @@ def check_header(header: list[str]) -> None:
 
 def records_of_rows(rows: Iterable[tuple[int, dict[str, str]]]) -> list[Record]:
     """Records from (line number, row) pairs, or every problem with its row and column."""
-    records, problems = [], []
+    return list(iterate_records(rows))
+
+
+def iterate_records(rows: Iterable[tuple[int, dict[str, str]]]) -> Iterator[Record]:
+    """The records of (line number, row) pairs, each yielded once made (as
+    `jsonfile.iterate`): RecordsError lists every problem, with its row and column, once
+    the rows are read."""
+    problems = []
     for line, row in rows:
         if not any((v or "").strip() for v in row.values()):
             continue
         where = f"row {line}" + (f" ({row['id'].strip()})" if (row.get("id") or "").strip() else "")
         try:
-            records.append(record_from_dict(_values(row), where))
+            record = record_from_dict(_values(row), where)
         except RecordsError as error:
             problems.extend(Problem(p.message, line=line, entry=where) for p in error.problems)
+            continue
+        yield record
     if problems:
         raise RecordsError(problems)
-    return records
 
 
 def _values(row: dict[str, str]) -> dict[str, Any]:

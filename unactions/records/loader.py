@@ -7,9 +7,10 @@ untouched, a different one replaces its fields, a new id creates an action.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from itertools import chain, islice
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -43,7 +44,7 @@ class _DryRun(Exception):
 
 
 def load_records(
-    records: Sequence[Record],
+    records: Iterable[Record],
     *,
     dry_run: bool = False,
     user=None,
@@ -51,58 +52,64 @@ def load_records(
     comment: str = "",
     history: bool = True,
     status: str = models.Status.PUBLISHED,
-    progress=None,
+    progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
     """Store `records`; with `dry_run`, only say what storing them would do.
 
     New actions get `status` (the record schema carries none; updated actions keep
     theirs). Each created or updated action gets a version in its history, by `user`
-    (an editor) or `author` (who ran the command).
+    (an editor) or `author` (who ran the command). `progress` is told how many records
+    have been taken after each chunk.
+
+    `records` is read once, a chunk at a time, and stored as it is read, inside one
+    transaction: a file read as it is taken (`read.open_records`) is then held a chunk
+    at a time, not whole. Every problem, the reading's (a RecordsError raised by the
+    iteration) and the records' (`_Checker`), is raised together once all are read,
+    and then nothing is stored.
     """
-    _check(records)
+    records = iter(records)
+    # A load of this many records or more is a large one (see BULK).
+    first = list(islice(records, BULK))
+    checker = _Checker()
     result = ImportResult()
     try:
         with transaction.atomic(), ExitStack() as stack:
             bulk = _Bulk()
-            if len(records) >= BULK:
+            drop_indexes_after = None
+            if len(first) >= BULK:
                 stack.enter_context(tuned_for_large_load())
                 if stack.enter_context(tallies.suspended()):
                     bulk.counts = tallies.Counts()
                 bulk.search = stack.enter_context(search.insert_trigger_suspended())
-                if connection.vendor == "sqlite" and models.Action.objects.count() < len(records):
+                if connection.vendor == "sqlite":
                     # A load that more than doubles the actions builds the indexes it
-                    # does not read once at the end, from all the rows. (Not on
-                    # PostgreSQL, whose readers would wait for the load to end.)
-                    stack.enter_context(indexes_dropped(_LOADED_TABLES, _read_by_loader))
-            terms = _Terms()
+                    # does not read once at the end, from all the rows: dropped once it
+                    # has stored more actions than there were. (Not on PostgreSQL,
+                    # whose readers would wait for the load to end.)
+                    drop_indexes_after = models.Action.objects.count()
+            load = _Load(
+                bulk=bulk,
+                status=status,
+                history={"user": user, "author": author, "comment": comment} if history else None,
+                # Into an empty database (a first load), every record is new.
+                anything_stored=models.Action.objects.exists(),
+            )
             done = 0
-            # Into an empty database (a first load), every record is new.
-            anything_stored = models.Action.objects.exists()
-            for chunk in chunks(records, CHUNK):
-                stored = _stored([r.id for r in chunk]) if anything_stored else {}
-                new: list[Record] = []
-                changes: list[tuple[models.Action, Record, str]] = []
-                for record in chunk:
-                    action = stored.get(record.id)
-                    if action is None:
-                        new.append(record)
-                        result.created.append(record.id)
-                    elif record_of(action).to_dict() == record.to_dict():
-                        result.unchanged.append(record.id)
-                    else:
-                        changes.append((action, record, models.ActionVersion.Kind.UPDATED))
-                        result.updated.append(record.id)
-                details = {"user": user, "author": author, "comment": comment}
-                _create(new, terms, status, details if history else None, bulk)
-                _store(changes, terms, bulk)
-                if history:
-                    models.ActionVersion.objects.bulk_create(
-                        version(action, kind, **details, record=record.to_dict())
-                        for action, record, kind in changes
-                    )
-                done += len(chunk)
-                if progress:
-                    progress(done, len(records))
+            try:
+                for chunk in chunks(chain(first, records), CHUNK):
+                    done += len(chunk)
+                    if not checker.check(chunk):
+                        continue  # read on to list every problem, storing nothing more
+                    if drop_indexes_after is not None and done > drop_indexes_after:
+                        stack.enter_context(indexes_dropped(_LOADED_TABLES, _read_by_loader))
+                        drop_indexes_after = None
+                    load.store(chunk, result)
+                    if progress:
+                        progress(done)
+            except RecordsError as error:
+                raise RecordsError([*error.problems, *checker.problems]) from None
+            if checker.problems:
+                raise RecordsError(checker.problems)
             if dry_run:
                 raise _DryRun
             if bulk.counts is not None:
@@ -129,41 +136,86 @@ class _Bulk:
     search: bool = False  # the loader indexes new actions for search
 
 
+@dataclass
+class _Load:
+    """What storing each chunk of a load needs from the start."""
+
+    bulk: _Bulk
+    status: str
+    history: dict | None  # user, author and comment of the versions; None for none
+    anything_stored: bool
+    terms: _Terms = field(default_factory=lambda: _Terms())
+
+    def store(self, chunk: list[Record], result: ImportResult) -> None:
+        """Store a chunk of records: the new ones created, the changed ones updated."""
+        stored = _stored([r.id for r in chunk]) if self.anything_stored else {}
+        new: list[Record] = []
+        changes: list[tuple[models.Action, Record, str]] = []
+        for record in chunk:
+            action = stored.get(record.id)
+            if action is None:
+                new.append(record)
+                result.created.append(record.id)
+            elif record_of(action).to_dict() == record.to_dict():
+                result.unchanged.append(record.id)
+            else:
+                changes.append((action, record, models.ActionVersion.Kind.UPDATED))
+                result.updated.append(record.id)
+        _create(new, self.terms, self.status, self.history, self.bulk)
+        _store(changes, self.terms, self.bulk)
+        if self.history is not None:
+            models.ActionVersion.objects.bulk_create(
+                version(action, kind, **self.history, record=record.to_dict())
+                for action, record, kind in changes
+            )
+
+
 def _stored(record_ids: list[str]) -> dict[str, models.Action]:
     actions = models.Action.objects.with_record().filter(record_id__in=record_ids)
     return {action.record_id: action for action in actions}
 
 
-def _check(records: Sequence[Record]) -> None:
-    problems = []
-    seen: set[str] = set()
-    for number, record in enumerate(records, start=1):
-        where = f"record {number} ({record.id})"
-        if record.id in seen:
-            problems.append(Problem(f"the id {record.id!r} appears twice", entry=where))
-        seen.add(record.id)
-        if record.body not in BODIES:
-            problems.append(
-                Problem(f"unknown body {record.body!r} (one of {', '.join(BODIES)})", entry=where)
-            )
-        if record.action_type not in ACTION_TYPES:
-            problems.append(
-                Problem(
-                    f"unknown action_type {record.action_type!r} "
-                    f"(one of {', '.join(ACTION_TYPES)})",
-                    entry=where,
-                )
-            )
-        for key in ("governments", "issues", "regions", "defenders"):
-            names = getattr(record, key)
-            if len(set(names)) == len(names):
-                continue
-            if repeated := sorted({n for n in names if names.count(n) > 1}):
+class _Checker:
+    """What must hold of every record before any is stored, checked a chunk at a time
+    as they are read: problems are kept, with each record's number, until all are."""
+
+    def __init__(self):
+        self.problems: list[Problem] = []
+        self._seen: set[str] = set()
+        self._number = 0
+
+    def check(self, records: Iterable[Record]) -> bool:
+        """Check more records; whether no record checked so far has a problem."""
+        problems = self.problems
+        for record in records:
+            self._number += 1
+            where = f"record {self._number} ({record.id})"
+            if record.id in self._seen:
+                problems.append(Problem(f"the id {record.id!r} appears twice", entry=where))
+            self._seen.add(record.id)
+            if record.body not in BODIES:
                 problems.append(
-                    Problem(f"{key} lists {', '.join(map(repr, repeated))} twice", entry=where)
+                    Problem(
+                        f"unknown body {record.body!r} (one of {', '.join(BODIES)})", entry=where
+                    )
                 )
-    if problems:
-        raise RecordsError(problems)
+            if record.action_type not in ACTION_TYPES:
+                problems.append(
+                    Problem(
+                        f"unknown action_type {record.action_type!r} "
+                        f"(one of {', '.join(ACTION_TYPES)})",
+                        entry=where,
+                    )
+                )
+            for key in ("governments", "issues", "regions", "defenders"):
+                names = getattr(record, key)
+                if len(set(names)) == len(names):
+                    continue
+                if repeated := sorted({n for n in names if names.count(n) > 1}):
+                    problems.append(
+                        Problem(f"{key} lists {', '.join(map(repr, repeated))} twice", entry=where)
+                    )
+        return not problems
 
 
 class _Terms:

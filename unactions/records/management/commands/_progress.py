@@ -19,7 +19,8 @@ class Progress:
             self.stream.write("\n", ending="")
             self.stream.flush()
 
-    def update(self, done: int, total: int) -> None:
+    def update(self, done: float, total: float, shown: str | None = None) -> None:
+        """Draw the bar `done` of `total` full, followed by `shown` (or "done/total")."""
         if not self.visible:
             return
         now = time.monotonic()
@@ -28,5 +29,6 @@ class Progress:
         self._last = now
         filled = int(self.width * done / total) if total else self.width
         bar = "#" * filled + "-" * (self.width - filled)
-        self.stream.write(f"\r{self.label} [{bar}] {done}/{total}", ending="")
+        shown = f"{done}/{total}" if shown is None else shown
+        self.stream.write(f"\r{self.label} [{bar}] {shown}", ending="")
         self.stream.flush()

@@ -6,10 +6,11 @@ from pathlib import Path
 from django.core.management.base import CommandError
 
 from unactions.formats.errors import RecordsError
+from unactions.formats.read import open_records
 from unactions.records.loader import load_records
 from unactions.records.models import Status
 
-from ._base import RecordsCommand, ensure_database, read_records
+from ._base import RecordsCommand, ensure_database
 from ._progress import Progress
 
 
@@ -31,13 +32,16 @@ class Command(RecordsCommand):
         )
 
     def handle(self, *args, file: str, dry_run: bool, as_drafts: bool, **options):
-        records = read_records(file)
-        ensure_database()
         try:
-            with Progress(self.stderr, "Importing") as progress:
+            # The file is read as it is stored, a chunk of records at a time.
+            with (
+                open_records(Path(file)) as (records, read),
+                Progress(self.stderr, "Importing") as progress,
+            ):
+                ensure_database()  # once the file is found
                 result = load_records(
                     records,
-                    progress=progress.update,
+                    progress=lambda done: progress.update(read(), 1, f"{done:,} records"),
                     dry_run=dry_run,
                     status=Status.DRAFT if as_drafts else Status.PUBLISHED,
                     author=f"{getpass.getuser()} (command line)",
