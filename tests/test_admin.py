@@ -141,10 +141,87 @@ def test_the_history_is_searched_by_record_id(editor_client):
     assert len(found) == models.ActionVersion.objects.count() > 0
 
 
+def _states_mixed():
+    """Some seed actions made drafts, some embargoed (to come, and passed), across
+    bodies, years and mechanisms; the rest published."""
+    import datetime as dt
+
+    actions = list(models.Action.objects.order_by("pk"))
+    for action in actions[::4]:
+        action.status = models.Status.DRAFT
+    actions[1].embargo_until = dt.date.today() + dt.timedelta(days=30)
+    actions[2].embargo_until = dt.date(2021, 1, 1)
+    actions[5].embargo_until = dt.date.today() + dt.timedelta(days=3)
+    actions[6].year, actions[6].date = 2019, dt.date(2019, 6, 1)
+    for action in actions:
+        action.save()
+    return actions
+
+
+def test_the_filtered_list_is_counted_and_listed_as_its_actions(editor_client):
+    actions = _states_mixed()
+    mechanism = actions[1].mechanism_term_id
+    body, action_type = actions[1].body, actions[5].action_type
+    filters = [
+        {},
+        {"status__exact": "draft"},
+        {"status__exact": "published"},
+        {"status__exact": "published", "body__exact": body},
+        {"status__exact": "draft", "body__exact": body},
+        {"body__exact": body, "year": "2020"},
+        {"action_type__exact": action_type},
+        {"status__exact": "published", "mechanism_term__id__exact": str(mechanism)},
+        {"status__exact": "draft", "mechanism_term__id__exact": str(mechanism), "year": "2020"},
+        {"status__exact": "published", "year": "2019"},
+        {"body__exact": "hrc", "action_type__exact": "urgent_appeal", "year": "2020"},
+        {"status__exact": "published", "o": "1", "p": "1"},
+    ]
+    names = {
+        "status__exact": "status",
+        "body__exact": "body",
+        "action_type__exact": "action_type",
+        "year": "year",
+        "mechanism_term__id__exact": "mechanism_term_id",
+    }
+    for query in filters:
+        response = editor_client.get("/admin/records/action/", query)
+        expected = models.Action.objects.filter(
+            **{names[k]: v for k, v in query.items() if k in names}
+        )
+        assert response.context["cl"].result_count == expected.count(), query
+        assert sorted(listed(response)) == sorted(e.record_id for e in expected), query
+    assert any(
+        editor_client.get("/admin/records/action/", query).context["cl"].result_count
+        for query in filters[1:]
+    )
+
+
+def test_the_filtered_list_is_counted_from_the_tallies(editor_client):
+    _states_mixed()
+    with CaptureQueriesContext(connection) as queries:
+        response = editor_client.get(
+            "/admin/records/action/", {"status__exact": "published", "body__exact": "hrc"}
+        )
+    assert response.status_code == 200
+    counts = [q["sql"] for q in queries if "COUNT(" in q["sql"] or "SUM(" in q["sql"]]
+    assert any("records_actiontally" in sql for sql in counts), counts
+    # The actions themselves are counted only among those with an embargo date.
+    assert all("embargo_until" in sql for sql in counts if "records_actiontally" not in sql)
+
+
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="a query plan of SQLite's")
-def test_the_drafts_are_read_from_their_own_index(editor_client):
-    # The admin's filter of drafts read every action to find none (6 s at a million).
-    response = editor_client.get("/admin/records/action/", {"status__exact": "draft"})
+@pytest.mark.parametrize(
+    "more",
+    [
+        {},
+        {"body__exact": "hrc"},
+        {"mechanism_term__id__exact": "1", "year": "2020", "action_type__exact": "urgent_appeal"},
+    ],
+)
+def test_the_drafts_are_read_from_their_own_index(editor_client, more):
+    # The admin's filter of drafts read every action to find none (6 s at a million);
+    # with a column's filter, every action of that column (0.5-0.9 s).
+    response = editor_client.get("/admin/records/action/", {"status__exact": "draft", **more})
     sql, params = response.context["cl"].result_list.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
