@@ -218,3 +218,20 @@ def test_build_site_writes_the_site_quietly_when_piped(run, seed_file, tmp_path)
 def test_import_is_quiet_when_piped(run, seed_file):
     result = run("import", str(seed_file))
     assert result.stderr == ""
+
+
+def test_a_json_file_with_problems_imports_nothing_and_lists_them_all(run, tmp_path):
+    from unactions.formats import jsonfile
+    from unactions.formats.page import parse_page
+
+    records = parse_page(SEED_TEXT).records
+    records[20].body = "parliament"
+    text = jsonfile.dumps(records)
+    broken = tmp_path / "broken.json"
+    broken.write_text(text[: text.rindex("}")])  # cut short: the array is not closed
+    result = run("import", str(broken))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "nothing was imported" in result.stderr
+    assert "not valid JSON" in result.stderr
+    assert f"record 21 ({records[20].id}): unknown body 'parliament'" in result.stderr
+    assert json.loads(run("export").stdout) == []

@@ -172,6 +172,24 @@ def test_a_reading_problem_after_stored_chunks_stores_nothing_and_lists_every_pr
     assert models.ActionVersion.objects.count() == 0
 
 
+def test_a_reading_problem_in_a_small_file_is_listed_with_the_records_problems(db, seed_records):
+    from unactions.formats.errors import Problem
+
+    seed_records[1].id = seed_records[0].id
+
+    def read():
+        yield from seed_records[:3]
+        raise RecordsError([Problem("not valid JSON: Expecting value (column 3)", line=90)])
+
+    with pytest.raises(RecordsError) as caught:
+        load_records(read())
+    assert [str(p) for p in caught.value.problems] == [
+        "line 90: not valid JSON: Expecting value (column 3)",
+        f"record 2 ({seed_records[0].id}): the id {seed_records[0].id!r} appears twice",
+    ]
+    assert models.Action.objects.count() == 0
+
+
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="PostgreSQL's statistics for its planner"
 )

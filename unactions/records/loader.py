@@ -68,9 +68,14 @@ def load_records(
     and then nothing is stored.
     """
     records = iter(records)
-    # A load of this many records or more is a large one (see BULK).
-    first = list(islice(records, BULK))
     checker = _Checker()
+    # A load of this many records or more is a large one (see BULK).
+    first: list[Record] = []
+    try:
+        first.extend(islice(records, BULK))
+    except RecordsError as error:  # in a small file, or early in a large one
+        checker.check(first)
+        raise RecordsError([*error.problems, *checker.problems]) from None
     result = ImportResult()
     try:
         with transaction.atomic(), ExitStack() as stack:
