@@ -175,6 +175,7 @@ def test_the_filtered_list_is_counted_and_listed_as_its_actions(editor_client):
         {"status__exact": "published", "year": "2019"},
         {"body__exact": "hrc", "action_type__exact": "urgent_appeal", "year": "2020"},
         {"status__exact": "published", "o": "1", "p": "1"},
+        {"status__exact": "published", "body__exact": [body, "hrc"]},
     ]
     names = {
         "status__exact": "status",
@@ -186,7 +187,11 @@ def test_the_filtered_list_is_counted_and_listed_as_its_actions(editor_client):
     for query in filters:
         response = editor_client.get("/admin/records/action/", query)
         expected = models.Action.objects.filter(
-            **{names[k]: v for k, v in query.items() if k in names}
+            **{
+                names[k] + ("__in" if isinstance(v, list) else ""): v
+                for k, v in query.items()
+                if k in names
+            }
         )
         assert response.context["cl"].result_count == expected.count(), query
         assert sorted(listed(response)) == sorted(e.record_id for e in expected), query

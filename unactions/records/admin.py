@@ -124,8 +124,11 @@ def _counted_filters(request) -> dict[str, str | int] | None:
         return None
     found: dict[str, str | int] = {}
     for parameter, column in _COUNTED.items():
-        if (value := request.GET.get(parameter)) is None:
+        if len(values := request.GET.getlist(parameter)) != 1:
+            if values:
+                return None  # either of several values: counted by the database
             continue
+        value = values[0]
         if column == "status":
             if value not in models.Status.values:
                 return None
