@@ -159,8 +159,10 @@ def test_a_reading_problem_after_stored_chunks_stores_nothing_and_lists_every_pr
         yield from seed_records
         raise RecordsError([Problem("not valid JSON: Expecting value (column 3)", line=900)])
 
+    taken = []
     with pytest.raises(RecordsError) as caught:
-        load_records(read())
+        load_records(read(), progress=taken.append)
+    assert taken == [5, 10, 15, 20]  # read on past the bad record (the last chunk cut short)
     assert [str(p) for p in caught.value.problems] == [
         "line 900: not valid JSON: Expecting value (column 3)",
         f"record 13 ({seed_records[12].id}): unknown body 'parliament' "

@@ -103,12 +103,12 @@ def load_records(
             try:
                 for chunk in chunks(chain(first, records), CHUNK):
                     done += len(chunk)
-                    if not checker.check(chunk):
-                        continue  # read on to list every problem, storing nothing more
-                    if drop_indexes_after is not None and done > drop_indexes_after:
-                        stack.enter_context(indexes_dropped(_LOADED_TABLES, _read_by_loader))
-                        drop_indexes_after = None
-                    load.store(chunk, result)
+                    # After a problem, read on to list every one, storing nothing more.
+                    if checker.check(chunk):
+                        if drop_indexes_after is not None and done > drop_indexes_after:
+                            stack.enter_context(indexes_dropped(_LOADED_TABLES, _read_by_loader))
+                            drop_indexes_after = None
+                        load.store(chunk, result)
                     if progress:
                         progress(done)
             except RecordsError as error:
