@@ -89,6 +89,19 @@ def test_the_action_search_finds_words_as_the_public_search_does(
     assert not find_actions(ActionQuery(q="Qin Yongpei")).filter(record_id="2020-12-04-chn-20-2020")
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's full-text index")
+def test_a_search_for_words_alone_is_counted_by_the_full_text_index(editor_client):
+    with CaptureQueriesContext(connection) as queries:
+        response = editor_client.get("/admin/records/action/", {"q": "detention"})
+    counts = [q["sql"] for q in queries if "count(" in q["sql"].lower()]
+    assert response.context["cl"].result_count == len(listed(response)) > 1
+    assert any("FROM records_action_search WHERE" in sql for sql in counts), counts
+    assert not any('FROM "records_action"' in sql for sql in counts), counts
+    # Within a filter, the database counts the actions as before.
+    response = editor_client.get("/admin/records/action/", {"q": "detention", "body__exact": "hrc"})
+    assert response.context["cl"].result_count == len(listed(response))
+
+
 @BOTH_WAYS
 def test_the_action_search_within_a_filter(editor_client, monkeypatch, many_matches):
     from unactions.records import search

@@ -140,6 +140,17 @@ def _counted_filters(request) -> dict[str, str | int] | None:
     return found
 
 
+def _searched_alone(request) -> str | None:
+    """The words the list is searched for, where it is searched for words alone (no
+    filter, and not a record id: see `_by_record_id`), else None."""
+    if set(request.GET) - {"q"} - _UNFILTERED:
+        return None
+    term = request.GET.get("q", "").strip()
+    if not term or models.Action.objects.filter(record_id=term).exists():
+        return None
+    return term
+
+
 def _drafts_checked(request, queryset, parameters: list[str]):
     """The drafts among `queryset` with the values of these filter `parameters`, each
     draft checked for them (`totals.one_by_one`), when the list is of the drafts; else
@@ -228,10 +239,13 @@ class ActionAdmin(admin.ModelAdmin):
             request, queryset, per_page, orphans, allow_empty_first_page
         )
         # Filtered by state and columns alone, the actions are counted from the tallies
-        # (unfiltered, SQLite counts them from its smallest index).
+        # (unfiltered, SQLite counts them from its smallest index); searched for words
+        # alone, by the full-text index.
         if filters := _counted_filters(request):
             status = filters.pop("status", None)
             paginator.count = totals.count(status, **filters)
+        elif (words := _searched_alone(request)) and (found := search.count(words)) is not None:
+            paginator.count = found
         return paginator
 
     def get_search_results(self, request, queryset, search_term):
