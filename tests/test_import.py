@@ -305,3 +305,10 @@ def test_an_action_added_after_a_load_gets_an_id_of_its_own(seeded):
     copied.pk, copied.record_id = None, "added-by-hand"
     copied.save()
     assert copied.pk > max(models.Action.objects.exclude(pk=copied.pk).values_list("pk", flat=True))
+
+
+def test_the_summary_separates_thousands():
+    from unactions.records.loader import ImportResult
+
+    result = ImportResult(created=["x"] * 1_000_000, unchanged=["y"] * 1_234)
+    assert result.summary() == "1,000,000 created, 0 updated, 1,234 unchanged"

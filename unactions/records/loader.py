@@ -34,8 +34,8 @@ class ImportResult:
 
     def summary(self) -> str:
         return (
-            f"{len(self.created)} created, {len(self.updated)} updated, "
-            f"{len(self.unchanged)} unchanged"
+            f"{len(self.created):,} created, {len(self.updated):,} updated, "
+            f"{len(self.unchanged):,} unchanged"
         )
 
 
