@@ -15,9 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import connections
-from django.db.models import BooleanField, Count, Q, QuerySet, Sum
-from django.db.models.expressions import RawSQL
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from unactions.formats.record import COMMUNICATION_TYPES
@@ -166,8 +164,7 @@ def _counted(late: dt.date) -> dict[str, int]:
     }
     others = (
         Action.objects.filter(status=Status.DRAFT),
-        # Any embargo date: a range read from the dates' index (see totals.count).
-        Action.objects.filter(status=Status.PUBLISHED, embargo_until__gte=dt.date.min),
+        Action.objects.filter(status=Status.PUBLISHED).embargo_dated(),
     )
     for actions in others:
         found = _sent(actions).aggregate(
@@ -181,24 +178,12 @@ def _counted(late: dt.date) -> dict[str, int]:
 
 
 def _sent(actions: QuerySet) -> QuerySet:
-    """The communications among `actions`, each action's type checked rather than the
-    communications read from the index of types (on SQLite, the unary +): that index
-    holds half of all actions, and SQLite, which plans without statistics, would prefer
-    it to a more selective one. A list in date order then reads the index of dates in
-    order and checks each action's type until the page is full (it read the three
-    types' parts of their index and sorted them all: 0.23-0.26 s a list at a million);
-    the counts read the drafts', the embargoes' or a month's dates' index."""
-    connection = connections[actions.db]
-    if connection.vendor != "sqlite":
-        return actions.filter(action_type__in=COMMUNICATION_TYPES)
-    column = f"{connection.ops.quote_name(Action._meta.db_table)}.action_type"
-    return actions.filter(
-        RawSQL(
-            f"+{column} IN ({', '.join(['%s'] * len(COMMUNICATION_TYPES))})",
-            COMMUNICATION_TYPES,
-            output_field=BooleanField(),
-        )
-    )
+    """The communications among `actions`, each action's type checked: a list in date
+    order then reads the index of dates in order and checks each action's type until
+    the page is full (SQLite read the three types' parts of their index and sorted them
+    all: 0.23-0.26 s a list at a million); the counts read the drafts', the embargoes'
+    or a month's dates' index."""
+    return actions.checked_per_row(action_type=COMMUNICATION_TYPES)
 
 
 @dataclass(frozen=True)

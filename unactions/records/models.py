@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import models
+from django.db import connections, models
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -154,6 +155,41 @@ class ActionQuerySet(models.QuerySet):
         # empty) for a query of a few rows, instead of following the date index (1.4 s
         # for the API's newest two at a million actions).
         return self.filter(status=Status.PUBLISHED).exclude(embargo_until__gt=today)
+
+    def embargo_dated(self) -> ActionQuerySet:
+        """The actions with an embargo date, past or to come: written as a range of
+        dates, which SQLite reads from the embargoes' index, where for "is not null" it
+        read every action (0.6 s at a million)."""
+        return self.filter(embargo_until__gte=dt.date.min)
+
+    def checked_per_row(self, **values) -> ActionQuerySet:
+        """The actions with these column values (a value, or a list of values), each
+        action checked for them rather than the actions of a value read from the
+        column's index. SQLite, which plans without statistics, prefers an index of the
+        column to a more selective one: it would read every action of a body (say) to
+        find its few drafts, or half the actions from the index of types to find the
+        communications of one month. The unary + keeps it from looking the column up."""
+        connection = connections[self.db]
+        if connection.vendor != "sqlite":
+            return self.filter(
+                **{
+                    f"{column}__in" if isinstance(value, (list, tuple)) else column: value
+                    for column, value in values.items()
+                }
+            )
+        table = connection.ops.quote_name(self.model._meta.db_table)
+        checked = self
+        for column, value in values.items():
+            value = list(value) if isinstance(value, (list, tuple)) else [value]
+            checked = checked.filter(
+                RawSQL(
+                    f"+{table}.{connection.ops.quote_name(column)} "
+                    f"IN ({', '.join(['%s'] * len(value))})",
+                    value,
+                    output_field=models.BooleanField(),
+                )
+            )
+        return checked
 
     def with_response_status(self) -> ActionQuerySet:
         """Annotate `response_status`: received, none (an unanswered communication) or
