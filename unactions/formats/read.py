@@ -39,7 +39,7 @@ def parse_records(data: bytes, name: str = "", format: str | None = None) -> lis
     format = format or detect_format(name, data)
     if format == "xlsx":
         return xlsxfile.loads(data)
-    return _parse_text(io.StringIO(decode(data, name), newline=""), format)
+    return list(_iterate_text(io.StringIO(decode(data, name), newline=""), format))
 
 
 def parse_file(path: Path) -> list[Record]:
@@ -78,10 +78,6 @@ def _decoded(records: Iterator[Record], path: Path) -> Iterator[Record]:
     except UnicodeDecodeError:
         decode(read_file(path), str(path))  # raises RecordsError saying where
         raise RecordsError([Problem(f"{path}: not UTF-8 text")]) from None
-
-
-def _parse_text(stream: TextIO, format: str) -> list[Record]:
-    return list(_iterate_text(stream, format))
 
 
 def _iterate_text(stream: TextIO, format: str) -> Iterator[Record]:
