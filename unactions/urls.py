@@ -3,11 +3,12 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
 
+from unactions.editors.middleware import EDITORS_PREFIX
 from unactions.public.sitemaps import SITEMAPS
 from unactions.public.urls import data_urlpatterns
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path(EDITORS_PREFIX.removeprefix("/"), admin.site.urls),
     path("api/v1/", include("unactions.api.urls")),
     path(
         "sitemap.xml",
