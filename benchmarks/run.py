@@ -117,6 +117,29 @@ def wait_idle(pid: int, timeout: float = 300) -> float:
     return time.monotonic() - start
 
 
+def cpu_times() -> list[int]:
+    """The whole machine's CPU time so far by kind (/proc/stat's first line: user, nice,
+    system, idle, iowait, irq, softirq, steal...), in ticks."""
+    return [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+
+
+def stolen_share(before: list[int], after: list[int]) -> float:
+    """The share of the machine's CPU time between two `cpu_times` that a virtual
+    machine's host gave to others (steal): a run on a busy host is slower by as much."""
+    spent = [b - a for a, b in zip(before, after, strict=True)]
+    return spent[7] / max(1, sum(spent[:8]))
+
+
+def reference_loop() -> float:
+    """Seconds one core takes to add up 20 million numbers in Python: a figure to compare
+    machines by (the same code gives other latencies on a faster core)."""
+    start = time.perf_counter()
+    total = 0
+    for number in range(20_000_000):
+        total += number
+    return time.perf_counter() - start
+
+
 class PeakMemory(threading.Thread):
     """The highest resident memory of a server while it answers (sampled every 0.1 s)."""
 
@@ -436,8 +459,14 @@ def main() -> None:
     )
     args = parser.parse_args()
     for n in args.sizes:
+        loop, before = reference_loop(), cpu_times()
         rows = run_size(n, args.runs, args.workdir, args.postgresql)
         print_table(n, rows, "PostgreSQL" if args.postgresql else "SQLite")
+        print(
+            f"\nThe machine: {os.cpu_count()} cores; the reference loop "
+            f"(benchmarks/run.py) took {loop:.1f} s before the run; the host took "
+            f"{stolen_share(before, cpu_times()):.0%} of the CPU time during it (steal)."
+        )
 
 
 if __name__ == "__main__":
