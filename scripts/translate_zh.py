@@ -298,6 +298,38 @@ ZH = {
     "API tokens": "API 令牌",
     # The governments a communication was sent to (the follow-up's column).
     "addressed to\x04To": "致函对象",
+    # django-axes' messages (unactions/editors/login_protection.py).
+    "Login protection": "登录保护",
+    "Account locked: too many login attempts. Please try again later.": "账户已锁定：登录尝试次数过多。请稍后再试。",
+    "Access Attempt": "登录尝试",
+    "Access lock out": "登录锁定",
+    "Attempt Remaining": "次剩余尝试",
+    "Attempt Time": "尝试时间",
+    "Clean up expired attempts": "清理过期的尝试记录",
+    "Expires At": "过期时间",
+    "Failed Logins": "登录失败次数",
+    "Form Data": "表单数据",
+    "GET Data": "GET 数据",
+    "HTTP Accept": "HTTP Accept 标头",
+    "IP Address": "IP 地址",
+    "Locked Out": "已锁定",
+    "Logout Time": "退出时间",
+    "Meta Data": "元数据",
+    "Not set": "未设置",
+    "POST Data": "POST 数据",
+    "Path": "路径",
+    "Session key hash (sha256)": "会话密钥哈希（sha256）",
+    "The time when access attempt expires and is no longer valid.": "登录尝试过期、不再有效的时间。",
+    "User Agent": "用户代理",
+    "Username": "用户名",
+    "access attempt": "登录尝试",
+    "access attempts": "登录尝试",
+    "access attempt expiration": "登录尝试有效期",
+    "access attempt expirations": "登录尝试有效期",
+    "access failure": "登录失败",
+    "access failures": "登录失败",
+    "access log": "登录日志",
+    "access logs": "登录日志",
 }
 
 
@@ -307,6 +339,11 @@ def _not_fuzzy(entry: str) -> str:
     entry = re.sub(r"^#\| .*\n", "", entry, flags=re.M)
     entry = re.sub(r"^#, fuzzy\n", "", entry, flags=re.M)
     return re.sub(r"^#, fuzzy, ", "#, ", entry, flags=re.M)
+
+
+# A quoted string of the catalogue, with the lines it goes on over (a long one is
+# written over several): replaced whole, or a translation's old lines would stay.
+_STRING = r'".*"(?:\n".*")*'
 
 
 def fill(text: str) -> str:
@@ -328,18 +365,18 @@ def fill(text: str) -> str:
         if not value and fuzzy:
             # makemessages' guesses from similar strings are wrong more often than not.
             entry = _not_fuzzy(entry)
-            entry = re.sub(r'^(msgstr(?:\[0\])?) ".*"$', r'\1 ""', entry, flags=re.M)
+            entry = re.sub(rf"^(msgstr(?:\[0\])?) {_STRING}$", r'\1 ""', entry, flags=re.M)
         if value:
             quoted = value.replace('"', '\\"')
             entry = re.sub(
-                r'^msgstr(\[0\])? ".*"$',
+                rf"^msgstr(\[0\])? {_STRING}$",
                 lambda m, quoted=quoted: f'msgstr{m.group(1) or ""} "{quoted}"',
                 entry,
                 flags=re.M,
             )
             entry = _not_fuzzy(entry)
         # Chinese has one plural form.
-        entry = re.sub(r'^msgstr\[[1-9]\] ".*"\n?', "", entry, flags=re.M).rstrip("\n")
+        entry = re.sub(rf"^msgstr\[[1-9]\] {_STRING}\n?", "", entry, flags=re.M).rstrip("\n")
         out.append(entry)
     text = "\n\n".join(out) + "\n"
     return text.replace('"Language: \\n"', '"Language: zh_Hans\\n"')

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from unactions.records import models
@@ -296,6 +297,23 @@ def test_the_deleted_actions_are_read_from_their_own_index(db):
         cursor.execute("EXPLAIN QUERY PLAN " + sql)
         plan = " ".join(str(step[-1]) for step in cursor.fetchall())
     assert "USING INDEX records_version_deleted" in plan and "TEMP B-TREE" not in plan
+
+
+def test_the_login_protection_pages_in_chinese(editor_client):
+    # django-axes ships no Chinese: its app and messages are in our catalogue.
+    Client().post(
+        "/admin/login/",
+        {"username": "bob", "password": "a guess"},
+        REMOTE_ADDR="203.0.113.7",
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    index = editor_client.get("/admin/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "登录保护" in index and "登录失败" in index and "Axes" not in index
+    html = editor_client.get(
+        "/admin/axes/accessattempt/", HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).content.decode()
+    assert "登录尝试" in html and "IP 地址" in html and "4 次剩余尝试" in html
+    assert "access attempt" not in html.lower() and "Attempt Remaining" not in html
 
 
 def test_the_editors_pages_in_chinese(editor_client):

@@ -43,6 +43,19 @@ def test_guessing_locks_the_account_out_even_for_the_right_password(client, bob)
     assert other.status_code == 302
 
 
+def test_the_lockout_is_told_in_the_editors_language(client, bob):
+    for _ in range(5):
+        attempt(client, "guess")
+    response = client.post(
+        "/admin/login/?next=/admin/",
+        {"username": "bob", "password": PASSWORD},
+        REMOTE_ADDR="203.0.113.7",
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert response.status_code == 429
+    assert "账户已锁定：登录尝试次数过多。请稍后再试。" in response.content.decode()
+
+
 def test_a_success_resets_the_count(client, bob):
     for _ in range(4):
         attempt(client, "guess")

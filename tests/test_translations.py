@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gettext
+import importlib.util
 import re
 from pathlib import Path
 
@@ -29,6 +31,24 @@ def test_no_translation_is_a_guess():
     # Django leaves out a "fuzzy" translation (makemessages' guess from a similar
     # message): the page shows the English.
     assert [entry for entry in entries() if re.search(r"^#,.*\bfuzzy\b", entry, re.M)] == []
+
+
+def test_the_compiled_catalogue_holds_the_translations_of_the_script():
+    # scripts/translate_zh.py once replaced the first line of a long translation and
+    # left the others: after each `makemessages`, the import form's help in Chinese
+    # said the same thing once more (three times at the end).
+    path = Path(unactions.__file__).parent.parent / "scripts/translate_zh.py"
+    spec = importlib.util.spec_from_file_location("translate_zh", path)
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    with CATALOGUE.with_suffix(".mo").open("rb") as compiled:
+        catalogue = gettext.GNUTranslations(compiled)._catalog
+    wrong = {
+        message: found
+        for message, chinese in script.ZH.items()
+        if (found := catalogue.get(message, catalogue.get((message, 0), chinese))) != chinese
+    }
+    assert wrong == {}
 
 
 def test_the_statistics_page_in_chinese(client, seeded):

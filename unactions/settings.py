@@ -71,7 +71,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
-    "axes",
+    "unactions.editors.login_protection.LoginProtectionConfig",  # django-axes
     "unactions.records",
     "unactions.public",
     "unactions.editors",
