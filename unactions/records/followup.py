@@ -152,9 +152,7 @@ def _counted(late: dt.date) -> dict[str, int]:
             default=0,
         ),
     )
-    # No embargo date, written as "not any date": SQLite would read "is null" from the
-    # embargoes' index, in which nearly every action is null (0.8 s at a million).
-    public = Action.objects.filter(status=Status.PUBLISHED).exclude(embargo_until__gte=dt.date.min)
+    public = Action.objects.filter(status=Status.PUBLISHED).without_embargo_date()
     this_month = _sent(public.filter(date__gte=late.replace(day=1), date__lt=late))
     overdue = tallied["earlier"] + this_month.filter(response__isnull=True).count()
     counts = {

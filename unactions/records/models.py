@@ -162,6 +162,12 @@ class ActionQuerySet(models.QuerySet):
         read every action (0.6 s at a million)."""
         return self.filter(embargo_until__gte=dt.date.min)
 
+    def without_embargo_date(self) -> ActionQuerySet:
+        """The actions with no embargo date: the other side of `embargo_dated`'s range,
+        as SQLite would read "is null" from the embargoes' index, in which nearly every
+        action is null (0.8 s at a million), where this reads another index."""
+        return self.exclude(embargo_until__gte=dt.date.min)
+
     def checked_per_row(self, **values) -> ActionQuerySet:
         """The actions with these column values (a value, or a list of values), each
         action checked for them rather than the actions of a value read from the
