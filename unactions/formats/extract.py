@@ -265,8 +265,10 @@ def defenders_in(summary: str) -> list[str]:
 
 
 @functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=4096)
 def named_mechanism(mechanism: str) -> str:
-    """The mechanism an action is filed under, from the name the source wrote.
+    """The mechanism an action is filed under, from the name the source wrote (kept for
+    the names met last: a large import names a few mechanisms again and again).
 
     "Special Procedures (six mandates, including the Special Rapporteur on human rights
     defenders)" is filed under that Special Rapporteur; "UN Special Rapporteur on the

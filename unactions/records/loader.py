@@ -337,14 +337,15 @@ def _create(
     editorial = ("summary_zh", "search_document", "status", "revision", "created", "updated")
     inserter = Inserter(models.Action, (*_ACTION_FIELDS, *editorial))
     ids = dict(inserter.insert_returning(rows, ["record_id", "id"]))
-    _insert_children([(ids[record.id], record) for record in records], terms)
+    term_ids = [_term_ids(record, terms) for record in records]
+    _insert_children([(ids[r.id], r, t) for r, t in zip(records, term_ids, strict=True)])
     if bulk.search:
         search.index_new(
             [(ids[r.id], document) for r, document in zip(records, documents, strict=True)]
         )
     if bulk.counts is not None:
-        for record, mechanism in zip(records, mechanisms, strict=True):
-            _count(bulk.counts, record, mechanism, status, terms)
+        for record, mechanism, linked in zip(records, mechanisms, term_ids, strict=True):
+            _count(bulk.counts, record, mechanism, status, linked)
     if history is not None:
         # The first version of each action, as `history.version` would make it.
         user, author = authorship(history["user"], history["author"])
@@ -371,7 +372,7 @@ def _count(
     record: Record,
     mechanism: models.Mechanism,
     status: str,
-    terms: _Terms,
+    term_ids: dict[str, list[int]],
 ) -> None:
     """Add a new action to what the load adds to the tallies."""
     response = record.response
@@ -382,10 +383,7 @@ def _count(
         action_type=record.action_type,
         date=record.date,
         mechanism_id=mechanism.pk,
-        terms={
-            kind: [terms.id(_TERM_FIELDS[attribute], name) for name in getattr(record, attribute)]
-            for _, kind, attribute in _LINKS
-        },
+        terms=term_ids,
         responded=response is not None,
         response_date=response.date if response else None,
     )
@@ -410,33 +408,43 @@ def _store(changes: list[tuple[models.Action, Record, str]], terms: _Terms, bulk
         models.Response,
     ):
         model.objects.filter(action__in=actions).delete()
-    _insert_children([(action.pk, record) for action, record, _ in changes], terms)
+    _insert_children(
+        [(action.pk, record, _term_ids(record, terms)) for action, record, _ in changes]
+    )
     if bulk.counts is not None:
         tallies.count([action.pk for action, _, _ in changes])
 
 
-def _insert_children(actions: list[tuple[int, Record]], terms: _Terms) -> None:
-    """Insert the links, documents, sources and responses of stored actions."""
-    for link, term, attribute in _LINKS:
-        term_model = link._meta.get_field(term).related_model
-        Inserter(link, ("action", "position", term)).insert(
-            (pk, i, terms.id(term_model, name))
-            for pk, record in actions
-            for i, name in enumerate(getattr(record, attribute))
+def _term_ids(record: Record, terms: _Terms) -> dict[str, list[int]]:
+    """The ids of a record's terms, by the kind of their link (as `_LINKS` names it)."""
+    return {
+        kind: [terms.id(_TERM_FIELDS[attribute], name) for name in getattr(record, attribute)]
+        for _, kind, attribute in _LINKS
+    }
+
+
+def _insert_children(actions: list[tuple[int, Record, dict[str, list[int]]]]) -> None:
+    """Insert the links (from the ids of `_term_ids`), documents, sources and responses
+    of stored actions."""
+    for link, kind, _ in _LINKS:
+        Inserter(link, ("action", "position", kind)).insert(
+            (pk, i, term_id) for pk, _, ids in actions for i, term_id in enumerate(ids[kind])
         )
     Inserter(models.Document, ("action", "position", "label", "languages", "url")).insert(
         (pk, i, d.label, list(d.languages), d.url)
-        for pk, record in actions
+        for pk, record, _ in actions
         for i, d in enumerate(record.documents)
     )
     sources = ("action", "position", "publisher", "kind", "title", "outlet", "date", "url")
     Inserter(models.RelatedSource, sources).insert(
         (pk, i, s.publisher, s.kind, s.title, s.outlet, s.date, s.url)
-        for pk, record in actions
+        for pk, record, _ in actions
         for i, s in enumerate(record.related_sources)
     )
     Inserter(models.Response, ("action", "text", "date", "languages")).insert(
-        (pk, r.text, r.date, list(r.languages)) for pk, record in actions if (r := record.response)
+        (pk, r.text, r.date, list(r.languages))
+        for pk, record, _ in actions
+        if (r := record.response)
     )
 
 
