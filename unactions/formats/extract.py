@@ -265,7 +265,6 @@ def defenders_in(summary: str) -> list[str]:
 
 
 @functools.lru_cache(maxsize=4096)
-@functools.lru_cache(maxsize=4096)
 def named_mechanism(mechanism: str) -> str:
     """The mechanism an action is filed under, from the name the source wrote (kept for
     the names met last: a large import names a few mechanisms again and again).
