@@ -67,7 +67,7 @@ def test_postgresql_connections_compile_no_query_just_in_time(db):
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="a SQLite setting")
 def test_a_new_sqlite_database_has_pages_of_16_kb_and_an_old_one_keeps_its_own(
-    tmp_path, django_db_blocker, request
+    tmp_path, django_db_blocker
 ):
     old = tmp_path / "old.sqlite3"
     with sqlite3.connect(old) as made_before:  # SQLite's default: pages of 4 KB
@@ -79,20 +79,18 @@ def test_a_new_sqlite_database_has_pages_of_16_kb_and_an_old_one_keeps_its_own(
         handler = ConnectionHandler({"default": {**settings.DATABASES["default"], "NAME": path}})
         return handler["default"]
 
-    django_db_blocker.unblock()  # databases of its own, not the tests' database
-    request.addfinalizer(django_db_blocker.restore)
-
-    for path, page_size in ((tmp_path / "new.sqlite3", 16384), (old, 4096)):
-        database = opened(path)
+    with django_db_blocker.unblock():  # databases of its own, not the tests' database
+        for path, page_size in ((tmp_path / "new.sqlite3", 16384), (old, 4096)):
+            database = opened(path)
+            with database.cursor() as cursor:
+                cursor.execute("CREATE TABLE made (x)")
+                cursor.execute("PRAGMA page_size")
+                assert cursor.fetchone()[0] == page_size
+                cursor.execute("PRAGMA journal_mode")
+                assert cursor.fetchone()[0] == "wal"
+            database.close()
+        database = opened(old)
         with database.cursor() as cursor:
-            cursor.execute("CREATE TABLE made (x)")
-            cursor.execute("PRAGMA page_size")
-            assert cursor.fetchone()[0] == page_size
-            cursor.execute("PRAGMA journal_mode")
-            assert cursor.fetchone()[0] == "wal"
+            cursor.execute("SELECT x FROM kept")
+            assert cursor.fetchall() == [(1,)]
         database.close()
-    database = opened(old)
-    with database.cursor() as cursor:
-        cursor.execute("SELECT x FROM kept")
-        assert cursor.fetchall() == [(1,)]
-    database.close()
