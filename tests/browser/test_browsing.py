@@ -113,6 +113,18 @@ def test_a_phone_reads_without_scrolling_sideways(phone, site, screenshot):
     expect(count(phone)).to_have_text("2 actions found")
 
 
+def test_the_statistics_by_body_show_every_column_on_a_desktop(page, site):
+    page.goto(site + "/statistics/")
+    for heading in ("Actions per year, by body", "Actions per month, by body"):
+        figure = page.locator("section.figure", has=page.get_by_role("heading", name=heading))
+        if "month" in heading:
+            figure.get_by_text("Table", exact=True).click()  # folded under the chart
+        table = figure.locator(".table-scroll")
+        expect(table.get_by_role("columnheader", name="Total")).to_be_visible()
+        # Every column in view: the table does not run past its box.
+        assert table.evaluate("box => box.scrollWidth <= box.clientWidth"), heading
+
+
 def test_screenshots_at_desktop_and_phone_widths(page, phone, site, screenshot):
     pages = {
         "list": "/",
