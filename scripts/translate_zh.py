@@ -151,6 +151,7 @@ ZH = {
     "What the token is for.": "此令牌的用途。",
     "API token": "API 令牌",
     "Editors": "编辑",
+    "{site}: editors": "{site}：编辑后台",
     "This action was changed while you were editing it, by": "在您编辑期间，此行动已被以下人员修改：",
     "someone": "他人",
     "— your changes were NOT saved. What changed meanwhile:": "——您的更改未保存。期间的更改如下：",

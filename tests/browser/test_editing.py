@@ -34,7 +34,7 @@ def test_import_with_preview_then_confirm(page, live_server, editor, tmp_path, s
     seed = tmp_path / "china-2020.txt"
     seed.write_text(SEED_TEXT, encoding="utf-8")
     log_in(page, live_server.url)
-    page.get_by_role("link", name="Actions").first.click()
+    page.get_by_role("link", name="Actions", exact=True).first.click()
     page.get_by_role("link", name="Import").click()
     page.get_by_label("File").set_input_files(str(seed))
     page.get_by_role("button", name="Preview").click()
