@@ -299,12 +299,17 @@ def test_the_deleted_actions_are_read_from_their_own_index(db):
     assert "USING INDEX records_version_deleted" in plan and "TEMP B-TREE" not in plan
 
 
-def test_the_editors_pages_are_headed_with_the_sites_name(editor_client, settings):
+def test_the_editors_pages_are_headed_with_the_sites_name_and_list_the_records_first(
+    editor_client, settings
+):
     login = Client().get("/admin/login/").content.decode()
     assert "UN Actions Tracker: editors" in login and "Django administration" not in login
     index = editor_client.get("/admin/").content.decode()
     assert '<a href="/admin/">UN Actions Tracker: editors</a>' in index
     assert "<title>Site administration | UN Actions Tracker: editors</title>" in index
+    # The records first, the accounts and settings after.
+    sections = re.findall(r'<caption>\s*<a href="/admin/(\w+)/"', index)
+    assert sections[:3] == ["records", "public", "api"] and "auth" in sections[3:]
     chinese = editor_client.get("/admin/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "UN Actions Tracker：编辑后台" in chinese and "Django" not in chinese
     settings.SITE_NAME = "HRD Watch"

@@ -64,7 +64,7 @@ SITE_NAME = os.environ.get("UNACTIONS_SITE_NAME", "UN Actions Tracker")
 UNACTIONS_REPLY_DAYS = int(os.environ.get("UNACTIONS_REPLY_DAYS", "60"))
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "unactions.editors.site.EditorsAdminConfig",  # django.contrib.admin
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
