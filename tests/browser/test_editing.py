@@ -54,6 +54,37 @@ def test_import_with_preview_then_confirm(page, live_server, editor, tmp_path, s
     expect(page.locator(".result-count")).to_have_text("22 actions")
 
 
+def test_the_actions_tools_leave_the_title_readable(page, live_server, editor, django_user_model):
+    from django.contrib.auth.models import Group
+
+    from unactions.records.roles import ADMIN
+
+    # An administrator has every tool of the list (seven), the deleted actions' too.
+    admin = django_user_model.objects.create_user("ana", "ana@example.org", PASSWORD, is_staff=True)
+    admin.groups.add(Group.objects.get(name=ADMIN))
+    log_in(page, live_server.url, "ana")
+    page.goto(live_server.url + "/admin/records/action/")
+    # The box of the title's words (the heading's own box spans the whole width).
+    title = page.get_by_role("heading", name="Select action to change").evaluate(
+        """heading => {
+            const range = document.createRange();
+            range.selectNodeContents(heading);
+            const box = range.getBoundingClientRect();
+            return {x: box.x, y: box.y, width: box.width, height: box.height};
+        }"""
+    )
+    tools = page.locator(".object-tools a")
+    expect(tools.first).to_be_visible()
+    for box in (tools.nth(i).bounding_box() for i in range(tools.count())):
+        overlap = not (
+            box["x"] >= title["x"] + title["width"]
+            or box["x"] + box["width"] <= title["x"]
+            or box["y"] >= title["y"] + title["height"]
+            or box["y"] + box["height"] <= title["y"]
+        )
+        assert not overlap, (box, title)
+
+
 def test_an_import_with_errors_stores_nothing(page, live_server, editor, tmp_path):
     broken = tmp_path / "broken.txt"
     broken.write_text(SEED_TEXT.replace("Date: | 9 March 2020 |", "Date: | 9 Marhc 2020 |"))
