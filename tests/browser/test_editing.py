@@ -59,7 +59,8 @@ def test_the_actions_tools_leave_the_title_readable(page, live_server, editor, d
 
     from unactions.records.roles import ADMIN
 
-    # An administrator has every tool of the list (seven), the deleted actions' too.
+    # An administrator has every tool of the list (seven), the deleted actions' too
+    # (the `editor` fixture made the roles).
     admin = django_user_model.objects.create_user("ana", "ana@example.org", PASSWORD, is_staff=True)
     admin.groups.add(Group.objects.get(name=ADMIN))
     log_in(page, live_server.url, "ana")
