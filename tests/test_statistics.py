@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from unactions.public import charts
 from unactions.records import statistics
 from unactions.records.query import ActionQuery
 
@@ -53,14 +54,33 @@ def test_reply_rate_by_year(seeded):
 
 def test_the_page_has_charts_with_tables(client, seeded):
     html = client.get("/statistics/").content.decode()
-    assert html.count('<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img"') == 7
+    # Per year and per month, drawn; the rest as bars.
+    assert html.count('<figure class="chart stacked-columns"><svg') == 2
+    assert html.count('<figure class="chart bars">') == 5
     assert "<title>Actions per year, by body</title>" in html
+    assert '<figcaption class="visually-hidden">Top issues</figcaption>' in html
+    # A bar's name and value are text, its length a share of the longest (6 press releases).
+    assert (
+        '<li><span class="bar-label">Allegation letter</span><span class="bar">'
+        '<svg viewBox="0 0 100 1" preserveAspectRatio="none" aria-hidden="true">'
+        '<rect width="83.3" height="1" fill="#0b5394"/></svg></span>'
+        '<span class="bar-value">5</span></li>'
+    ) in html
+    assert '<rect width="1" height="1" fill="#c77700"/></svg>Treaty bodies</li>' in html
     assert (
         '<th scope="row"><a href="/?year=2020">2020</a></th><td>18</td><td>1</td><td>2</td><td>1</td><td>22</td>'
         in html
     )
     assert '<td><a href="/?type=press_release">Press release</a></td><td>6</td>' in html
     assert '<th scope="row">China</th><td>11</td><td>9</td><td>82%</td><td>64</td>' in html
+
+
+def test_a_bar_is_its_share_of_the_largest_and_seen_however_small():
+    html = charts.bars([("Many", 50_000), ("One", 1), ("None", 0), ("<b>", 25_000)], "Title")
+    widths = [part.split('"')[0] for part in html.split('<rect width="')[1:]]
+    assert widths == ["100.0", "0.5", "0.0", "50.0"]
+    assert '<span class="bar-label">&lt;b&gt;</span>' in html  # names are escaped
+    assert charts.bars([], "Title") == ""
 
 
 def test_the_page_follows_the_filters(client, seeded):

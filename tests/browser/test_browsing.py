@@ -113,6 +113,23 @@ def test_a_phone_reads_without_scrolling_sideways(phone, site, screenshot):
     expect(count(phone)).to_have_text("2 actions found")
 
 
+def test_a_phone_reads_the_names_in_the_charts(phone, site):
+    phone.goto(site + "/statistics/")
+    names = {
+        "Top issues": "enforced disappearance",  # a bar's name
+        "Defenders named most often": "Chang Weiping",
+        "Actions per year, by body": "Treaty bodies",  # the legend's
+        "Government replies to communications": "2020",
+    }
+    for heading, name in names.items():
+        figure = phone.locator("section.figure", has=phone.get_by_role("heading", name=heading))
+        # The chart's own, which comes before the table's.
+        text = figure.locator(".chart-and-table > :first-child").get_by_text(name, exact=True)
+        # As tall as the page's small print, not a drawing's text scaled down to the
+        # phone's width (8 px high when it was).
+        assert text.first.bounding_box()["height"] >= 12, heading
+
+
 def test_the_statistics_by_body_show_every_column_on_a_desktop(page, site):
     page.goto(site + "/statistics/")
     for heading in ("Actions per year, by body", "Actions per month, by body"):

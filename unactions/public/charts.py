@@ -1,51 +1,43 @@
-"""Charts drawn on the server as SVG: no script, no request anywhere, readable offline.
+"""Charts made on the server: no script, no request anywhere, readable offline.
 
-Each chart has a title for screen readers; the numbers are also in a table beside it.
+Their shapes are SVG; the names, values and legends of bar charts and the legends of
+column charts are the page's own text, which keeps its size on a phone. Each chart has
+a title for screen readers; the numbers are also in a table beside it.
 """
 
 from __future__ import annotations
 
-from django.utils.html import escape, format_html
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 # Distinguishable colours, dark enough for white gaps between bars.
 PALETTE = ("#0b5394", "#c77700", "#2e7d32", "#8e24aa", "#c62828", "#00838f", "#5d4037")
 
 
-def bars(rows: list[tuple[str, int]], title: str, *, width: int = 640) -> SafeString:
-    """A horizontal bar chart of (label, value) rows."""
+def bars(rows: list[tuple[str, int]], title: str) -> SafeString:
+    """A horizontal bar chart of (label, value) rows: the names and values as the page's
+    own text, which keeps its size on a phone (a drawing's text shrinks with it), and
+    each bar a drawing stretched to its share of the largest value."""
     if not rows:
         return mark_safe("")
-    label_width, bar_height, gap = 230, 20, 6
     peak = max(value for _, value in rows) or 1
-    room = width - label_width - 50
-    height = len(rows) * (bar_height + gap) + gap
-    parts = []
-    for i, (label, value) in enumerate(rows):
-        y = gap + i * (bar_height + gap)
-        length = max(room * value / peak, 1 if value else 0)
-        short = label if len(label) <= 34 else label[:33] + "…"
-        parts.append(
-            format_html(
-                '<text x="{}" y="{}" text-anchor="end" class="label">{}</text>'
-                '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}: {}</title></rect>'
-                '<text x="{}" y="{}" class="value">{}</text>',
-                label_width - 8,
-                y + 15,
-                short,
-                label_width,
-                y,
-                _n(length),
-                bar_height,
-                PALETTE[0],
-                label,
-                value,
-                _n(label_width + length + 6),
-                y + 15,
-                value,
-            )
-        )
-    return _svg(title, width, height, parts)
+    return format_html(
+        '<figure class="chart bars"><figcaption class="visually-hidden">{}</figcaption>'
+        "<ol>{}</ol></figure>",
+        title,
+        format_html_join(
+            "",
+            '<li><span class="bar-label">{}</span><span class="bar">'
+            '<svg viewBox="0 0 100 1" preserveAspectRatio="none" aria-hidden="true">'
+            '<rect width="{}" height="1" fill="{}"/></svg></span>'
+            '<span class="bar-value">{}</span></li>',
+            # A value however small gets a visible bar; none, none.
+            (
+                (label, _n(max(100 * value / peak, 0.5) if value else 0), PALETTE[0], value)
+                for label, value in rows
+            ),
+        ),
+    )
 
 
 def stacked_columns(
@@ -56,13 +48,12 @@ def stacked_columns(
     *,
     width: int = 640,
 ) -> SafeString:
-    """Vertical columns, one per category, stacked by group, with a legend."""
+    """Vertical columns, one per category, stacked by group, drawn; with a legend."""
     if not categories:
         return mark_safe("")
-    top_margin, bottom, left, legend_row = 10, 40, 40, 22
-    legend_height = legend_row * len(groups)
+    top_margin, bottom, left = 10, 30, 40
     plot_height = 200
-    height = top_margin + plot_height + bottom + legend_height
+    height = top_margin + plot_height + bottom
     peak = max(sum(values[c].values()) for c in categories) or 1
     step = (width - left - 10) / len(categories)
     column = max(min(step * 0.7, 60), 2)
@@ -114,30 +105,25 @@ def stacked_columns(
                     category,
                 )
             )
-    for g, (_, label) in enumerate(groups):
-        y = top_margin + plot_height + bottom + g * legend_row
-        parts.append(
-            format_html(
-                '<rect x="{}" y="{}" width="14" height="14" fill="{}"/>'
-                '<text x="{}" y="{}" class="label">{}</text>',
-                left,
-                y,
-                PALETTE[g % len(PALETTE)],
-                left + 20,
-                y + 12,
-                label,
-            )
-        )
-    return _svg(title, width, height, parts)
+    # The legend as the page's own text, which keeps its size on a phone.
+    legend = format_html_join(
+        "",
+        '<li><svg class="swatch" viewBox="0 0 1 1" aria-hidden="true">'
+        '<rect width="1" height="1" fill="{}"/></svg>{}</li>',
+        ((PALETTE[g % len(PALETTE)], label) for g, (_, label) in enumerate(groups)),
+    )
+    return format_html(
+        '<figure class="chart stacked-columns">'
+        '<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {} {}" width="100%" '
+        'preserveAspectRatio="xMinYMin meet"><title>{}</title>{}</svg>'
+        '<ul class="legend">{}</ul></figure>',
+        width,
+        height,
+        title,
+        mark_safe("".join(parts)),
+        legend,
+    )
 
 
 def _n(number: float) -> str:
     return f"{number:.1f}"
-
-
-def _svg(title: str, width: int, height: int, parts: list[str]) -> SafeString:
-    return mark_safe(
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
-        f'viewBox="0 0 {width} {height}" width="100%" preserveAspectRatio="xMinYMin meet">'
-        f"<title>{escape(title)}</title>{''.join(parts)}</svg>"
-    )
