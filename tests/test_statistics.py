@@ -16,11 +16,19 @@ def test_actions_by_year_and_body(seeded):
         "ohchr": 2,
         "unga_third_committee": 1,
     }
+    # The table's row: a cell for each body, in the order of the columns, and the total.
+    assert [key for key, _ in series.groups] == [
+        "special_procedures",
+        "treaty_body",
+        "ohchr",
+        "unga_third_committee",
+    ]
+    assert series.rows() == [("2020", [18, 1, 2, 1], 22)]
 
 
 def test_actions_by_month(seeded):
     series = statistics.by_period_and_body(ActionQuery(), monthly=True)
-    assert {m: series.total(m) for m in series.categories} == {
+    assert {month: total for month, _, total in series.rows()} == {
         "2020-03": 3,
         "2020-04": 1,
         "2020-05": 6,

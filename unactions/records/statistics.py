@@ -30,8 +30,16 @@ class Series:
     groups: list[tuple[str, str]]  # (key, label)
     values: dict[str, dict[str, int]]  # category -> group key -> count
 
-    def total(self, category: str) -> int:
-        return sum(self.values[category].values())
+    def rows(self) -> list[tuple[str, list[int], int]]:
+        """The table's rows: each category with its count in each group (in the groups'
+        order, as the columns) and its total."""
+        keys = [key for key, _ in self.groups]
+        rows = []
+        for category in self.categories:
+            counts = self.values[category]
+            cells = [counts.get(key, 0) for key in keys]
+            rows.append((category, cells, sum(cells)))
+        return rows
 
 
 # The facets whose most frequent values the statistics page shows, and how many.

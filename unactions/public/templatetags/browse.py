@@ -134,15 +134,5 @@ def summary_in_language(action) -> str:
 
 
 @register.simple_tag
-def get_count(values: dict, category: str, key: str):
-    return values.get(category, {}).get(key, 0)
-
-
-@register.simple_tag
-def series_total(series, category: str) -> int:
-    return series.total(category)
-
-
-@register.simple_tag
 def is_selected(query, key: str, value: str) -> bool:
     return query.is_selected(key, value)
