@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 # The apps an editor works in, first on the index; the others follow in Django's order.
 FIRST = ("records", "public", "api")
+_PLACE = {label: place for place, label in enumerate(FIRST)}
 
 
 class EditorsSite(admin.AdminSite):
@@ -20,9 +21,8 @@ class EditorsSite(admin.AdminSite):
     site_title = site_header
 
     def get_app_list(self, request, app_label=None):
-        first = {label: place for place, label in enumerate(FIRST)}
         apps = super().get_app_list(request, app_label)
-        return sorted(apps, key=lambda app: first.get(app["app_label"], len(FIRST)))
+        return sorted(apps, key=lambda app: _PLACE.get(app["app_label"], len(FIRST)))
 
 
 class EditorsAdminConfig(AdminConfig):
