@@ -109,6 +109,10 @@ ZH = {
     "Not applicable": "不适用",
     "summary in Chinese": "中文摘要",
     "Shown on the Chinese interface.": "在中文界面中显示。",
+    "name in Chinese": "中文名称",
+    "Shown on the Chinese interface; the name is shown when this is empty.": (
+        "在中文界面中显示；留空时显示名称。"
+    ),
     "Government response": "政府回应",
     "Year": "年份",
     "Body": "机构",

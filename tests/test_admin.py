@@ -268,9 +268,9 @@ def test_a_common_word_is_searched_in_the_lists_order(editor_client, monkeypatch
 @pytest.mark.parametrize(
     "model, column, count",
     [
-        ("defender", 3, lambda term: models.ActionDefender.objects.filter(defender=term).count()),
-        ("issue", 4, lambda term: models.ActionIssue.objects.filter(issue=term).count()),
-        ("mechanism", 4, lambda term: models.Action.objects.filter(mechanism_term=term).count()),
+        ("defender", 4, lambda term: models.ActionDefender.objects.filter(defender=term).count()),
+        ("issue", 5, lambda term: models.ActionIssue.objects.filter(issue=term).count()),
+        ("mechanism", 5, lambda term: models.Action.objects.filter(mechanism_term=term).count()),
     ],
 )
 def test_terms_are_listed_with_their_actions_counted(editor_client, model, column, count):

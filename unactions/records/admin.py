@@ -330,9 +330,11 @@ class ActionAdmin(admin.ModelAdmin):
 
 
 class TermAdmin(admin.ModelAdmin):
-    list_display = ("name", "slug", "retired", "action_count")
+    list_display = ("name", "name_zh", "slug", "retired", "action_count")
+    # The Chinese names typed in the list itself, a vocabulary at a time.
+    list_editable = ("name_zh",)
     list_filter = ("retired",)
-    search_fields = ("name",)
+    search_fields = ("name", "name_zh")
     prepopulated_fields = {"slug": ("name",)}
     actions = ("merge_terms", "retire_terms", "reinstate_terms")
     action_count_field = "action_links"
@@ -411,7 +413,7 @@ class TermAdmin(admin.ModelAdmin):
 
 @admin.register(models.Mechanism)
 class MechanismAdmin(TermAdmin):
-    list_display = ("name", "body", "retired", "action_count")
+    list_display = ("name", "name_zh", "body", "retired", "action_count")
     list_filter = ("body", "retired")
     action_count_field = "actions"
 
@@ -428,12 +430,12 @@ class IssueAdmin(TermAdmin):
 
 @admin.register(models.Region)
 class RegionAdmin(TermAdmin):
-    list_display = ("name", "position", "retired", "action_count")
+    list_display = ("name", "name_zh", "position", "retired", "action_count")
 
 
 @admin.register(models.Defender)
 class DefenderAdmin(TermAdmin):
-    list_display = ("name", "slug", "action_count")
+    list_display = ("name", "name_zh", "slug", "action_count")
     list_filter = ()
     actions = ("merge_terms",)
 

@@ -15,6 +15,7 @@ from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from unactions.formats.record import COMMUNICATION_TYPES
@@ -58,12 +59,25 @@ def unique_slug(model: type[models.Model], name: str) -> str:
     return slug
 
 
-class Term(models.Model):
-    """A term of an editable vocabulary; retired terms stay on old records."""
+def in_language(name: str, name_zh: str) -> str:
+    """A term's or a defender's name as the reader's language has it: the Chinese name
+    on the Chinese interface when there is one, else the name."""
+    if name_zh and (get_language() or "").startswith("zh"):
+        return name_zh
+    return name
+
+
+class Labelled(models.Model):
+    """Something with a name, and that name in Chinese for the Chinese interface."""
 
     name = models.CharField(_("name"), max_length=200, unique=True)
+    name_zh = models.CharField(
+        _("name in Chinese"),
+        max_length=200,
+        blank=True,
+        help_text=_("Shown on the Chinese interface; the name is shown when this is empty."),
+    )
     slug = models.SlugField(_("slug"), max_length=200, unique=True, allow_unicode=True)
-    retired = models.BooleanField(_("retired"), default=False)
 
     class Meta:
         abstract = True
@@ -72,10 +86,24 @@ class Term(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def label(self) -> str:
+        """The name to show the reader (see `in_language`)."""
+        return in_language(self.name, self.name_zh)
+
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(type(self), self.name)
         super().save(*args, **kwargs)
+
+
+class Term(Labelled):
+    """A term of an editable vocabulary; retired terms stay on old records."""
+
+    retired = models.BooleanField(_("retired"), default=False)
+
+    class Meta(Labelled.Meta):
+        abstract = True
 
 
 class Mechanism(Term):
@@ -112,24 +140,12 @@ class Region(Term):
         ordering = ["position", "name"]
 
 
-class Defender(models.Model):
+class Defender(Labelled):
     """A human rights defender named by one or more actions."""
 
-    name = models.CharField(_("name"), max_length=200, unique=True)
-    slug = models.SlugField(_("slug"), max_length=200, unique=True, allow_unicode=True)
-
-    class Meta:
-        ordering = ["name"]
+    class Meta(Labelled.Meta):
         verbose_name = _("defender")
         verbose_name_plural = _("defenders")
-
-    def __str__(self) -> str:
-        return self.name
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(Defender, self.name)
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("public:defender", args=[self.slug])

@@ -144,18 +144,24 @@ class TermFacet(Facet):
     def counts(self, queryset):
         rows = (
             self.link_model.objects.filter(action__in=queryset.order_by().values("pk"))
-            .values(f"{self.term}__slug", f"{self.term}__name")
+            .values(f"{self.term}__slug", f"{self.term}__name", f"{self.term}__name_zh")
             .annotate(n=Count("pk"))
         )
-        return [(r[f"{self.term}__slug"], r[f"{self.term}__name"], r["n"]) for r in rows]
+        return [
+            (
+                r[f"{self.term}__slug"],
+                models.in_language(r[f"{self.term}__name"], r[f"{self.term}__name_zh"]),
+                r["n"],
+            )
+            for r in rows
+        ]
 
     @property
     def term_model(self):
         return self.link_model._meta.get_field(self.term).related_model
 
     def label_of(self, value):
-        names = self.term_model.objects.filter(slug=value).values_list("name", flat=True)
-        return names.first() or value
+        return _label_of(self.term_model, value)
 
     def labelled(self, found: dict[int, int], distinct: int | None = None) -> Partial:
         """Counts by term id as (slug, name, count), of the top values only when the
@@ -171,8 +177,11 @@ class TermFacet(Facet):
 
     def _named(self, totals: dict[int, int], distinct: int | None) -> Partial:
         """Counts by term id as (slug, name, count)."""
-        names = self.term_model.objects.filter(pk__in=totals).values_list("pk", "slug", "name")
-        rows = Partial((slug, name, totals[pk]) for pk, slug, name in names)
+        names = self.term_model.objects.filter(pk__in=totals)
+        rows = Partial(
+            (slug, models.in_language(name, name_zh), totals[pk])
+            for pk, slug, name, name_zh in names.values_list("pk", "slug", "name", "name_zh")
+        )
         rows.distinct = distinct
         return rows
 
@@ -209,6 +218,13 @@ class TermFacet(Facet):
         return self._named(dict(totals.values_list("term_id", "total")), distinct)
 
 
+def _label_of(model, slug: str) -> str:
+    """The name of the term with this slug, in the reader's language; the slug itself
+    when there is no such term."""
+    names = model.objects.filter(slug=slug).values_list("name", "name_zh").first()
+    return models.in_language(*names) if names else slug
+
+
 class Partial(list):
     """A facet's counts, perhaps of its most frequent values only: then `distinct` says
     how many values it has in all."""
@@ -225,20 +241,27 @@ class MechanismFacet(ColumnFacet):
     def counts(self, queryset):
         rows = (
             queryset.order_by()
-            .values("mechanism_term__slug", "mechanism_term__name")
+            .values("mechanism_term__slug", "mechanism_term__name", "mechanism_term__name_zh")
             .annotate(n=Count("pk"))
         )
-        return [(r["mechanism_term__slug"], r["mechanism_term__name"], r["n"]) for r in rows]
+        return [
+            (
+                r["mechanism_term__slug"],
+                models.in_language(r["mechanism_term__name"], r["mechanism_term__name_zh"]),
+                r["n"],
+            )
+            for r in rows
+        ]
 
     def label_of(self, value):
-        return (
-            models.Mechanism.objects.filter(slug=value).values_list("name", flat=True).first()
-            or value
-        )
+        return _label_of(models.Mechanism, value)
 
     def labelled(self, counts):
-        names = models.Mechanism.objects.filter(pk__in=counts).values_list("pk", "slug", "name")
-        return [(slug, name, counts[pk]) for pk, slug, name in names]
+        names = models.Mechanism.objects.filter(pk__in=counts)
+        return [
+            (slug, models.in_language(name, name_zh), counts[pk])
+            for pk, slug, name, name_zh in names.values_list("pk", "slug", "name", "name_zh")
+        ]
 
     def tally_filter(self, values):
         return Q(mechanism_id__in=models.Mechanism.objects.filter(slug__in=values).values("pk"))

@@ -10,7 +10,7 @@ neither SQLite nor PostgreSQL), each is counted over the matching actions.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import ExtractMonth
@@ -170,7 +170,17 @@ def reply_rate_by_year(
 def replies_by_government(
     query: q.ActionQuery, indexed: facetindex.Figures | None = None
 ) -> list[followup.GovernmentReplies]:
-    """Per government addressed: communications, answered, median days to reply."""
+    """Per government addressed: communications, answered, median days to reply; each
+    government named in the reader's language."""
+    rows = _replies_by_government(query, indexed)
+    names = models.Government.objects.filter(name__in=[row.government for row in rows])
+    labels = {n: models.in_language(n, zh) for n, zh in names.values_list("name", "name_zh")}
+    return [replace(row, government=labels.get(row.government, row.government)) for row in rows]
+
+
+def _replies_by_government(
+    query: q.ActionQuery, indexed: facetindex.Figures | None
+) -> list[followup.GovernmentReplies]:
     if indexed is not None:
         names = models.Government.objects.filter(pk__in=indexed.governments)
         figures: dict[str, followup.ReplyFigures] = {}

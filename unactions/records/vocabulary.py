@@ -1,7 +1,9 @@
-"""Changing the editable vocabularies: renaming, merging and retiring terms.
+"""Changing the editable vocabularies: renaming, merging and retiring terms, and
+naming them in Chinese.
 
 A rename or a merge changes the record of every action that uses the term, so each
-such action gets a new revision and a version in its history, and is re-indexed.
+such action gets a new revision and a version in its history, and is re-indexed. A
+Chinese name is not part of any record: it changes what the Chinese interface shows.
 """
 
 from __future__ import annotations
@@ -21,6 +23,22 @@ LINKS = {
     models.Defender: (models.ActionDefender, "defender"),
     models.Mechanism: (None, "mechanism_term"),
 }
+
+
+# The kinds of named rows, as a file of Chinese names keys them.
+KINDS = {model._meta.model_name: model for model in LINKS}
+
+
+def name_in_chinese(names: dict[str, dict[str, str]]) -> int:
+    """Give the named terms and defenders their Chinese names, as
+    {"issue": {"arbitrary detention": "任意拘留"}, ...}, where they have none yet (an
+    editor's name is kept); how many got one. Names not stored are left aside."""
+    named = 0
+    for kind, translations in names.items():
+        model = KINDS[kind]
+        for name, name_zh in translations.items():
+            named += model.objects.filter(name=name, name_zh="").update(name_zh=name_zh)
+    return named
 
 
 def actions_using(terms) -> list[int]:
@@ -62,6 +80,10 @@ def merge(keep, others, *, user=None) -> int:
                     setattr(link, field, keep)
                     link.save(update_fields=[field])
         names = ", ".join(str(t) for t in others)
+        if not keep.name_zh:
+            # The merged terms' Chinese name, when the kept one had none.
+            keep.name_zh = next((t.name_zh for t in others if t.name_zh), "")
+            keep.save(update_fields=["name_zh"])
         for term in others:
             term.delete()
         actions_changed(affected, user=user, comment=f"merged {names} into {keep}")

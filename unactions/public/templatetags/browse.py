@@ -133,6 +133,15 @@ def summary_in_language(action) -> str:
     return action.summary
 
 
+@register.filter
+def mechanism_in_language(action) -> str:
+    """The mechanism as the action's source wrote it; on the Chinese interface, its
+    mechanism's Chinese name when it has one."""
+    if get_language().startswith("zh") and action.mechanism_term.name_zh:
+        return action.mechanism_term.name_zh
+    return action.mechanism
+
+
 @register.simple_tag
 def is_selected(query, key: str, value: str) -> bool:
     return query.is_selected(key, value)

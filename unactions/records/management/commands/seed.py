@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from importlib.resources import files
 
 from django.db import transaction
@@ -8,10 +9,13 @@ from unactions.formats.page import parse_page
 from unactions.public.models import Introduction
 from unactions.records.loader import load_records
 from unactions.records.models import Action
+from unactions.records.vocabulary import name_in_chinese
 
 from ._base import RecordsCommand, ensure_database
 
 SAMPLE = files("unactions") / "sample_data" / "un-actions-china-2020.txt"
+# The Chinese names of the sample's vocabulary (its defenders' are for editors to give).
+NAMES_IN_CHINESE = files("unactions") / "sample_data" / "names-in-chinese.json"
 
 
 class Command(RecordsCommand):
@@ -28,6 +32,7 @@ class Command(RecordsCommand):
         page = parse_page(SAMPLE.read_text(encoding="utf-8"))
         with transaction.atomic():
             result = load_records(page.records)
+            name_in_chinese(json.loads(NAMES_IN_CHINESE.read_text(encoding="utf-8")))
             if not Introduction.objects.exists():
                 Introduction.objects.create(text=page.introduction)
         self.stdout.write(f"Sample data loaded: {result.summary()}")

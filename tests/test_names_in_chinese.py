@@ -1,0 +1,120 @@
+"""Terms and defenders named in Chinese: given by the sample data or an editor, shown on
+the Chinese interface (the name where there is none), never on the English one."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core.management import call_command
+
+from unactions.records import models, vocabulary
+
+
+def _texts(html: str, pattern: str) -> list[str]:
+    return [re.sub(r"<[^>]+>", "", text).strip() for text in re.findall(pattern, html, re.S)]
+
+
+def test_the_sample_data_names_its_vocabulary_in_chinese_and_not_its_defenders(db):
+    call_command("seed", stdout=open("/dev/null", "w"))
+    assert models.Issue.objects.get(name="arbitrary detention").name_zh == "任意拘留"
+    assert models.Region.objects.get(name="Xinjiang").name_zh == "新疆"
+    assert models.Government.objects.get(name="China").name_zh == "中国"
+    wgad = models.Mechanism.objects.get(name="Working Group on Arbitrary Detention")
+    assert wgad.name_zh == "任意拘留问题工作组"
+    for model in (models.Issue, models.Region, models.Government, models.Mechanism):
+        assert not model.objects.filter(name_zh="").exists(), model
+    # A real person's name is for an editor to write, not for a guess.
+    assert not models.Defender.objects.exclude(name_zh="").exists()
+
+
+def test_an_editors_chinese_name_is_kept_and_unknown_names_are_left_aside(seeded):
+    models.Issue.objects.filter(name="detention").update(name_zh="羁押")
+    named = vocabulary.name_in_chinese(
+        {"issue": {"detention": "拘留", "torture": "酷刑", "xinjiang": "新疆"}}
+    )
+    assert named == 1
+    assert models.Issue.objects.get(name="detention").name_zh == "羁押"
+    assert models.Issue.objects.get(name="xinjiang").name_zh == "新疆"
+    assert not models.Issue.objects.filter(name="torture").exists()
+
+
+@pytest.fixture
+def named(seeded):
+    vocabulary.name_in_chinese(
+        {
+            "issue": {"arbitrary detention": "任意拘留"},
+            "government": {"China": "中国"},
+            "mechanism": {"Working Group on Arbitrary Detention": "任意拘留问题工作组"},
+            "defender": {"Yu Wensheng": "余文生"},
+        }
+    )
+
+
+def test_the_chinese_list_names_terms_in_chinese_and_the_english_list_in_english(client, named):
+    chinese = client.get("/zh-hans/").content.decode()
+    facets = _texts(chinese, r'<label for="f-[^"]*">(.*?)<span')
+    assert "任意拘留" in facets and "中国" in facets and "余文生" in facets
+    assert "任意拘留问题工作组" in facets
+    # Without a Chinese name, the name itself.
+    assert "enforced disappearance" in facets and "Ding Jiaxi" in facets
+    assert "arbitrary detention" not in facets
+    issues = _texts(chinese, r"<dt>议题</dt>\s*<dd>(.*?)</dd>")
+    assert any("任意拘留" in line for line in issues)
+    assert any("余文生" in line for line in _texts(chinese, r"<dd>(.*?)</dd>"))
+    assert "中国" in _texts(chinese, r"<dd>(.*?)</dd>")  # sent to
+
+    english = client.get("/").content.decode()
+    assert "任意拘留" not in english and "余文生" not in english and "中国" not in english
+    assert "arbitrary detention" in _texts(english, r'<label for="f-[^"]*">(.*?)<span')
+
+
+def test_a_selected_terms_chip_and_its_mechanism_page_are_in_chinese(client, named):
+    page = client.get("/zh-hans/", {"issue": "arbitrary-detention"}).content.decode()
+    assert _texts(page, r'<a class="chip"[^>]*>(.*?)</a>') == ["任意拘留 ×"]
+    page = client.get("/zh-hans/mechanisms/working-group-on-arbitrary-detention/")
+    heading = _texts(page.content.decode(), r"<h1>(.*?)</h1>")[0]
+    # The English name beside it, as UN documents in English give it.
+    assert heading.startswith("任意拘留问题工作组") and "Working Group on Arbitrary" in heading
+    page = client.get("/mechanisms/working-group-on-arbitrary-detention/").content.decode()
+    assert "任意拘留问题工作组" not in page
+
+
+def test_a_defenders_page_names_them_in_chinese_with_their_name_beside(client, named):
+    page = client.get("/zh-hans/defenders/yu-wensheng/").content.decode()
+    assert _texts(page, r"<h1>(.*?)</h1>") == ["余文生 Yu Wensheng"]
+    assert _texts(page, r"<title>(.*?)</title>")[0].startswith("余文生")
+    listed = _texts(client.get("/zh-hans/defenders/").content.decode(), r"<li>(.*?)</li>")
+    assert any(line.startswith("余文生") for line in listed)
+    english = client.get("/defenders/yu-wensheng/").content.decode()
+    assert _texts(english, r"<h1>(.*?)</h1>") == ["Yu Wensheng"]
+
+
+def test_the_chinese_statistics_name_terms_and_governments_in_chinese(client, named):
+    page = client.get("/zh-hans/statistics/").content.decode()
+    bars = _texts(page, r'<span class="bar-label">(.*?)</span>')
+    assert "任意拘留" in bars and "任意拘留问题工作组" in bars and "arbitrary detention" not in bars
+    governments = _texts(page, r'id="reply-by-government".*?<tbody>(.*?)</tbody>')[0]
+    assert governments.startswith("中国")
+    # Of a search too, counted by the facet index or without it.
+    page = client.get("/zh-hans/statistics/", {"q": "lawyer"}).content.decode()
+    assert "任意拘留" in _texts(page, r'<span class="bar-label">(.*?)</span>')
+
+
+def test_a_merge_keeps_the_merged_terms_chinese_name(named):
+    keep = models.Issue.objects.get(name="detention")
+    other = models.Issue.objects.get(name="arbitrary detention")
+    vocabulary.merge(keep, [other])
+    keep.refresh_from_db()
+    assert keep.name_zh == "任意拘留"
+
+
+def test_admins_write_chinese_names_in_the_vocabularys_list_and_reviewers_cannot(
+    client, named, alice, carol
+):
+    client.force_login(alice)
+    page = client.get("/admin/records/issue/").content.decode()
+    assert 'name="form-0-name_zh"' in page
+    client.force_login(carol)
+    page = client.get("/admin/records/issue/").content.decode()
+    assert 'name="form-0-name_zh"' not in page and "任意拘留" in page
