@@ -107,6 +107,11 @@ def test_a_merge_keeps_the_merged_terms_chinese_name(named):
     vocabulary.merge(keep, [other])
     keep.refresh_from_db()
     assert keep.name_zh == "任意拘留"
+    # Its own, when it has one.
+    models.Issue.objects.filter(name="tibet").update(name_zh="西藏")
+    vocabulary.merge(keep, [models.Issue.objects.get(name="tibet")])
+    keep.refresh_from_db()
+    assert keep.name_zh == "任意拘留"
 
 
 def test_admins_write_chinese_names_in_the_vocabularys_list_and_reviewers_cannot(

@@ -80,9 +80,10 @@ def merge(keep, others, *, user=None) -> int:
                     setattr(link, field, keep)
                     link.save(update_fields=[field])
         names = ", ".join(str(t) for t in others)
-        if not keep.name_zh:
+        chinese = next((t.name_zh for t in others if t.name_zh), "")
+        if chinese and not keep.name_zh:
             # The merged terms' Chinese name, when the kept one had none.
-            keep.name_zh = next((t.name_zh for t in others if t.name_zh), "")
+            keep.name_zh = chinese
             keep.save(update_fields=["name_zh"])
         for term in others:
             term.delete()
