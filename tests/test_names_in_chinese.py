@@ -8,6 +8,7 @@ import re
 import pytest
 from django.core.management import call_command
 
+from unactions.formats import searchtext
 from unactions.records import models, vocabulary
 
 
@@ -123,3 +124,65 @@ def test_admins_write_chinese_names_in_the_vocabularys_list_and_reviewers_cannot
     client.force_login(carol)
     page = client.get("/admin/records/issue/").content.decode()
     assert 'name="form-0-name_zh"' not in page and "任意拘留" in page
+
+
+def _found(client, words: str) -> int:
+    page = client.get("/zh-hans/", {"q": words}).content.decode()
+    return int(re.search(r'data-count="(\d+)"', page).group(1))
+
+
+def test_a_search_in_chinese_finds_the_actions_of_a_term_by_its_chinese_name(db, client):
+    call_command("seed", stdout=open("/dev/null", "w"))
+    tagged = models.ActionIssue.objects.filter(issue__name="arbitrary detention").count()
+    # No summary of the sample is in Chinese: the terms' names alone are found.
+    assert tagged > 1 and _found(client, "任意拘留") >= tagged
+    assert (
+        _found(client, "任意拘留问题工作组")
+        == models.Action.objects.filter(
+            mechanism_term__name="Working Group on Arbitrary Detention"
+        ).count()
+    )
+    # The region and the issue of that name both are 新疆.
+    xinjiang = models.Action.objects.filter(region_links__region__name="Xinjiang")
+    assert _found(client, "新疆") >= xinjiang.count() > 0
+
+
+def test_a_chinese_name_typed_in_the_list_is_searched_at_once_without_a_new_version(
+    client, seeded, alice
+):
+    yu = models.Defender.objects.get(name="Yu Wensheng")
+    assert _found(client, "余文生") == 0
+    versions = models.ActionVersion.objects.count()
+    client.force_login(alice)
+    response = client.post(
+        "/admin/records/defender/",
+        {
+            "form-TOTAL_FORMS": "1",
+            "form-INITIAL_FORMS": "1",
+            "form-0-id": str(yu.pk),
+            "form-0-name_zh": "余文生",
+            "_save": "Save",
+        },
+    )
+    assert response.status_code == 302
+    client.logout()
+    assert _found(client, "余文生") == yu.actions.count() > 0
+    # A name in Chinese is not part of any record: the history is unchanged.
+    assert models.ActionVersion.objects.count() == versions
+
+
+def test_an_imported_action_is_found_by_its_terms_chinese_names(client, named, seed_records):
+    from dataclasses import replace
+
+    from unactions.records.loader import load_records
+
+    record = replace(seed_records[0], id="new-one", issues=["arbitrary detention"])
+    load_records([record])
+    page = client.get("/zh-hans/", {"q": "任意拘留"}).content.decode()
+    assert 'id="new-one"' in page
+
+
+def test_the_static_searchs_index_holds_the_chinese_names(client, named):
+    entries = client.get("/search-index.json").json()
+    yu = next(e for e in entries if searchtext.fold("Yu Wensheng") in e["x"])
+    assert "余文生" in yu["x"]

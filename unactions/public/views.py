@@ -35,6 +35,7 @@ from unactions.records.query import (
     matching,
     named,
 )
+from unactions.records.search import chinese_names
 from unactions.records.serialize import record_of, records_of
 
 from . import charts
@@ -256,6 +257,7 @@ def search_index(request):
                             *record.regions,
                             *record.communication_refs,
                             *(s.title for s in record.related_sources),
+                            *chinese_names(action),
                         ]
                     )
                 ),

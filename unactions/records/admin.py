@@ -374,6 +374,8 @@ class TermAdmin(admin.ModelAdmin):
                 user=request.user,
                 comment=f"{_kind(obj)} renamed to {obj}",
             )
+        elif change and "name_zh" in form.changed_data:
+            vocabulary.renamed_in_chinese([obj])
 
     @admin.action(description=_("Merge the selected terms into one"), permissions=["delete"])
     def merge_terms(self, request, queryset):

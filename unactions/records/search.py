@@ -16,6 +16,8 @@ migration on SQLite would drop the triggers; this puts them back and reindexes).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connections
 from django.db.models import BooleanField, F, FloatField, QuerySet
@@ -32,8 +34,11 @@ from .serialize import record_of
 FTS_TABLE = "records_action_search"
 
 
-def document(record: Record, mechanism_name: str, summary_zh: str = "") -> str:
-    """The text to index for an action with this record."""
+def document(
+    record: Record, mechanism_name: str, summary_zh: str = "", names_zh: Iterable[str] = ()
+) -> str:
+    """The text to index for an action with this record; `names_zh`, the Chinese names
+    of its mechanism, terms and defenders, so that a search in Chinese finds them."""
     sources = [
         " ".join(filter(None, (s.publisher, s.kind, s.title, s.outlet)))
         for s in record.related_sources
@@ -50,12 +55,28 @@ def document(record: Record, mechanism_name: str, summary_zh: str = "") -> str:
         *record.defenders,
         *record.communication_refs,
         *sources,
+        *names_zh,
     )
 
 
 def document_for(action: Action) -> str:
     """The text to index for a stored action (fetched `with_record()`)."""
-    return document(record_of(action), action.mechanism_term.name, action.summary_zh)
+    return document(
+        record_of(action), action.mechanism_term.name, action.summary_zh, chinese_names(action)
+    )
+
+
+def chinese_names(action: Action) -> list[str]:
+    """The Chinese names of a stored action's mechanism, terms and defenders (fetched
+    `with_record()`), those that have one."""
+    named = [
+        action.mechanism_term,
+        *(link.government for link in action.government_links.all()),
+        *(link.issue for link in action.issue_links.all()),
+        *(link.region for link in action.region_links.all()),
+        *(link.defender for link in action.defender_links.all()),
+    ]
+    return [row.name_zh for row in named if row.name_zh]
 
 
 def refresh(action_ids) -> None:

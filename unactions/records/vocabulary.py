@@ -33,12 +33,26 @@ def name_in_chinese(names: dict[str, dict[str, str]]) -> int:
     """Give the named terms and defenders their Chinese names, as
     {"issue": {"arbitrary detention": "任意拘留"}, ...}, where they have none yet (an
     editor's name is kept); how many got one. Names not stored are left aside."""
-    named = 0
+    named = []
     for kind, translations in names.items():
         model = KINDS[kind]
-        for name, name_zh in translations.items():
-            named += model.objects.filter(name=name, name_zh="").update(name_zh=name_zh)
-    return named
+        terms = list(model.objects.filter(name__in=translations, name_zh=""))
+        for term in terms:
+            term.name_zh = translations[term.name]
+        model.objects.bulk_update(terms, ["name_zh"])
+        named.extend(terms)
+    renamed_in_chinese(named)
+    return len(named)
+
+
+def renamed_in_chinese(terms) -> None:
+    """Re-index the actions using these terms, whose Chinese names changed (no record
+    changed: no new version)."""
+    by_model: dict[type, list] = {}
+    for term in terms:
+        by_model.setdefault(type(term), []).append(term)
+    for same in by_model.values():
+        search.refresh(actions_using(same))
 
 
 def actions_using(terms) -> list[int]:
