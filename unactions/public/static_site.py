@@ -32,7 +32,7 @@ from unactions.records.query import ActionQuery, facet_counts, find_actions, nam
 
 from . import static_paths
 from .sitemaps import SITEMAPS
-from .templatetags.browse import static_cards
+from .templatetags.browse import static_cards, static_filters_rendered
 from .views import DEFENDERS_PAGE_SIZE, PAGE_SIZE, static_facets
 
 LANGUAGES = ("en", "zh-hans")
@@ -138,6 +138,7 @@ def build_site(
     quiet.setLevel(logging.ERROR)  # the deliberate 404 below is not worth a warning
     static_facets.cache_clear()
     static_cards.clear()
+    static_filters_rendered.clear()
     try:
         with override_settings(UNACTIONS_STATIC_BUILD=True, ALLOWED_HOSTS=["*"]):
             todo = list(dict.fromkeys(pages()))
@@ -158,6 +159,7 @@ def build_site(
     finally:
         static_facets.cache_clear()
         static_cards.clear()
+        static_filters_rendered.clear()
         quiet.setLevel(level)
     return BuildResult(pages=len(todo), files=files)
 

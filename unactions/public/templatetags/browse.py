@@ -99,6 +99,24 @@ def action_card(context, action) -> SafeString:
     return card
 
 
+# The static export's filters are the same on every page of one filter (their counts
+# are the whole list's): each is rendered once per language and filter, its pages
+# taking it from here; `build_site` empties this before and after.
+static_filters_rendered: dict[tuple, str] = {}
+
+
+@register.simple_tag(takes_context=True)
+def static_filters(context) -> SafeString:
+    """The static export's filters (public/_filters_static.html) for the page's query."""
+    query = context["query"]
+    key = (get_language(), tuple(sorted((k, tuple(v)) for k, v in query.selected.items())))
+    if key not in static_filters_rendered:
+        static_filters_rendered[key] = render_to_string(
+            "public/_filters_static.html", {"query": query, "facets": context["facets"]}
+        )
+    return static_filters_rendered[key]
+
+
 @register.filter
 def highlight(text: str, query) -> SafeString:
     """`text`, escaped, with the words of the search wrapped in <mark>."""
