@@ -109,8 +109,15 @@ def action_list(request):
 
 
 def action_detail(request, record_id: str):
-    action = get_object_or_404(Action.objects.published().with_record(), record_id=record_id)
-    return render(request, "public/action.html", {"action": action, "query": ActionQuery()})
+    query = ActionQuery()
+    if is_static_build():
+        # Its card is on the export's list pages already: its links are read only if not.
+        published = Action.objects.published().with_record_joins()
+        action = get_object_or_404(published, record_id=record_id)
+        prefetch_related_objects(without_cards([action], query), *record_prefetches())
+    else:
+        action = get_object_or_404(Action.objects.published().with_record(), record_id=record_id)
+    return render(request, "public/action.html", {"action": action, "query": query})
 
 
 def defender_list(request):
