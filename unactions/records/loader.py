@@ -229,6 +229,7 @@ class _Terms:
     def __init__(self):
         self._cache: dict[tuple[type, str], object] = {}
         self._ids: dict[tuple[type, str], int] = {}
+        self.any_chinese = False  # whether a term at hand has a Chinese name
 
     def get(self, model, name: str):
         return self._cache[(model, name)]
@@ -268,6 +269,7 @@ class _Terms:
     def _add(self, term) -> None:
         self._cache[(type(term), term.name)] = term
         self._ids[(type(term), term.name)] = term.pk
+        self.any_chinese = self.any_chinese or bool(term.name_zh)
 
 
 _TERM_FIELDS = {
@@ -420,6 +422,8 @@ def _store(changes: list[tuple[models.Action, Record, str]], terms: _Terms, bulk
 def _chinese_names(record: Record, terms: _Terms) -> list[str]:
     """The Chinese names of a record's mechanism, terms and defenders (see
     `search.chinese_names`), from the terms at hand."""
+    if not terms.any_chinese:
+        return []
     named = [terms.get(models.Mechanism, extract.named_mechanism(record.mechanism))]
     for attribute, model in _TERM_FIELDS.items():
         named.extend(terms.get(model, name) for name in getattr(record, attribute))
