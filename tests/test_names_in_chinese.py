@@ -3,6 +3,7 @@ the Chinese interface (the name where there is none), never on the English one."
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
@@ -17,7 +18,7 @@ def _texts(html: str, pattern: str) -> list[str]:
 
 
 def test_the_sample_data_names_its_vocabulary_in_chinese_and_not_its_defenders(db):
-    call_command("seed", stdout=open("/dev/null", "w"))
+    call_command("seed", stdout=io.StringIO())
     assert models.Issue.objects.get(name="arbitrary detention").name_zh == "任意拘留"
     assert models.Region.objects.get(name="Xinjiang").name_zh == "新疆"
     assert models.Government.objects.get(name="China").name_zh == "中国"
@@ -132,7 +133,7 @@ def _found(client, words: str) -> int:
 
 
 def test_a_search_in_chinese_finds_the_actions_of_a_term_by_its_chinese_name(db, client):
-    call_command("seed", stdout=open("/dev/null", "w"))
+    call_command("seed", stdout=io.StringIO())
     tagged = models.ActionIssue.objects.filter(issue__name="arbitrary detention").count()
     # No summary of the sample is in Chinese: the terms' names alone are found.
     assert tagged > 1 and _found(client, "任意拘留") >= tagged
