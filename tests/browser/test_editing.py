@@ -137,3 +137,30 @@ def test_editing_an_action_and_meeting_a_conflict(
     page.goto(url.replace("/change/", "/history/"))
     expect(page.locator(".version").first).to_contain_text(re.compile(r"Revision 2: updated"))
     expect(page.locator(".version").first).to_contain_text("by bob")
+
+
+def test_an_editor_names_a_defender_in_chinese_and_chinese_readers_find_them(
+    page, live_server, editor
+):
+    from unactions.formats.page import parse_page
+    from unactions.records.loader import load_records
+
+    load_records(parse_page(SEED_TEXT).records)
+    log_in(page, live_server.url)
+    page.goto(live_server.url + "/admin/records/defender/")
+    row = page.locator("#result_list tbody tr", has_text="Yu Wensheng")
+    row.locator("input[name$='-name_zh']").fill("余文生")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+
+    reader = page.context.new_page()
+    reader.goto(live_server.url + "/zh-hans/defenders/yu-wensheng/")
+    expect(reader.get_by_role("heading", level=1)).to_have_text("余文生 Yu Wensheng")
+    reader.goto(live_server.url + "/zh-hans/")
+    reader.locator("#q").fill("余文生")
+    reader.get_by_role("button", name="搜索", exact=True).click()
+    expect(reader.locator(".result-count")).to_have_attribute("data-count", "1")
+    expect(reader.locator("article.action").first).to_contain_text("余文生")
+    # The English interface keeps the name.
+    reader.goto(live_server.url + "/defenders/yu-wensheng/")
+    expect(reader.get_by_role("heading", level=1)).to_have_text("Yu Wensheng")
