@@ -235,3 +235,52 @@ def test_a_json_file_with_problems_imports_nothing_and_lists_them_all(run, tmp_p
     assert "not valid JSON" in result.stderr
     assert f"record 21 ({records[20].id}): unknown body 'parliament'" in result.stderr
     assert json.loads(run("export").stdout) == []
+
+
+def test_chinese_names_from_a_file_kept_unless_replaced_and_a_bad_file_names_nothing(
+    run, seed_file, tmp_path
+):
+    import json
+
+    assert run("import", str(seed_file)).returncode == 0
+    names = tmp_path / "names.json"
+    names.write_text(
+        json.dumps(
+            {"defender": {"Yu Wensheng": "余文生", "Nobody Here": "无名"}, "issue": {"tibet": "藏"}}
+        ),
+        encoding="utf-8",
+    )
+    result = run("chinese-names", str(names))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "2 named in Chinese; 1 not found: defender 'Nobody Here'"
+    names.write_text(json.dumps({"issue": {"tibet": "西藏"}}), encoding="utf-8")
+    assert run("chinese-names", str(names)).stdout.startswith(
+        "0 named in Chinese; 1 already named, kept"
+    )
+    assert run("chinese-names", str(names), "--replace").stdout.strip() == "1 named in Chinese"
+
+    bad = tmp_path / "bad.json"
+    bad.write_text(
+        json.dumps({"issue": {"tibet": "", "xinjiang": "新疆"}, "country": {"China": "中国"}}),
+        encoding="utf-8",
+    )
+    result = run("chinese-names", str(bad))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "bad.json: nothing was named" in result.stderr
+    assert "issue 'tibet': the Chinese name is not text, or empty" in result.stderr
+    assert "unknown kind 'country'" in result.stderr
+    bad.write_text('{"issue": {"tibet": "西藏",}}', encoding="utf-8")
+    result = run("chinese-names", str(bad))
+    assert "line 1: not JSON" in result.stderr and "Traceback" not in result.stderr
+    # Nothing of the bad files was stored; the search text holds what the good one named.
+    check = run(
+        "shell",
+        "-v",
+        "0",
+        "-c",
+        "from unactions.records.models import Issue, Action; "
+        "print(Issue.objects.get(name='xinjiang').name_zh or '-', "
+        "Issue.objects.get(name='tibet').name_zh, "
+        "Action.objects.filter(search_document__contains='余').count())",
+    )
+    assert check.stdout.split() == ["-", "西藏", "1"], check.stderr

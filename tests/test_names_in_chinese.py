@@ -32,10 +32,10 @@ def test_the_sample_data_names_its_vocabulary_in_chinese_and_not_its_defenders(d
 
 def test_an_editors_chinese_name_is_kept_and_unknown_names_are_left_aside(seeded):
     models.Issue.objects.filter(name="detention").update(name_zh="羁押")
-    named = vocabulary.name_in_chinese(
+    naming = vocabulary.name_in_chinese(
         {"issue": {"detention": "拘留", "torture": "酷刑", "xinjiang": "新疆"}}
     )
-    assert named == 1
+    assert (naming.named, naming.kept, naming.missing) == (1, 1, ["issue 'torture'"])
     assert models.Issue.objects.get(name="detention").name_zh == "羁押"
     assert models.Issue.objects.get(name="xinjiang").name_zh == "新疆"
     assert not models.Issue.objects.filter(name="torture").exists()

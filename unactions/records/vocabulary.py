@@ -8,6 +8,8 @@ Chinese name is not part of any record: it changes what the Chinese interface sh
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.db import transaction
 from django.db.models import F
 
@@ -25,24 +27,52 @@ LINKS = {
 }
 
 
-# The kinds of named rows, as a file of Chinese names keys them.
+# The kinds of named rows, as a file of Chinese names keys them (formats/names.py).
 KINDS = {model._meta.model_name: model for model in LINKS}
 
 
-def name_in_chinese(names: dict[str, dict[str, str]]) -> int:
+@dataclass
+class Naming:
+    """What `name_in_chinese` did."""
+
+    named: int = 0
+    kept: int = 0  # already named in Chinese, and not replaced
+    missing: list[str] = field(default_factory=list)  # "kind 'name'" not stored
+
+    def summary(self) -> str:
+        text = f"{self.named:,} named in Chinese"
+        if self.kept:
+            text += f"; {self.kept:,} already named, kept (--replace replaces them)"
+        if self.missing:
+            text += f"; {len(self.missing):,} not found: " + ", ".join(self.missing)
+        return text
+
+
+def name_in_chinese(names: dict[str, dict[str, str]], *, replace: bool = False) -> Naming:
     """Give the named terms and defenders their Chinese names, as
-    {"issue": {"arbitrary detention": "任意拘留"}, ...}, where they have none yet (an
-    editor's name is kept); how many got one. Names not stored are left aside."""
-    named = []
+    {"issue": {"arbitrary detention": "任意拘留"}, ...}: those that have none yet, or
+    with `replace` every one. The actions using them are re-indexed."""
+    naming = Naming()
+    changed = []
     for kind, translations in names.items():
         model = KINDS[kind]
-        terms = list(model.objects.filter(name__in=translations, name_zh=""))
-        for term in terms:
-            term.name_zh = translations[term.name]
+        found = {term.name: term for term in model.objects.filter(name__in=translations)}
+        naming.missing += [f"{kind} {name!r}" for name in translations if name not in found]
+        terms = []
+        for term in found.values():
+            chinese = translations[term.name]
+            if term.name_zh == chinese:
+                continue
+            if term.name_zh and not replace:
+                naming.kept += 1
+                continue
+            term.name_zh = chinese
+            terms.append(term)
         model.objects.bulk_update(terms, ["name_zh"])
-        named.extend(terms)
-    renamed_in_chinese(named)
-    return len(named)
+        changed.extend(terms)
+    naming.named = len(changed)
+    renamed_in_chinese(changed)
+    return naming
 
 
 def renamed_in_chinese(terms) -> None:

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-import json
 from importlib.resources import files
 
 from django.db import transaction
 
+from unactions.formats.names import parse_names
 from unactions.formats.page import parse_page
 from unactions.public.models import Introduction
 from unactions.records.loader import load_records
@@ -32,7 +32,7 @@ class Command(RecordsCommand):
         page = parse_page(SAMPLE.read_text(encoding="utf-8"))
         with transaction.atomic():
             result = load_records(page.records)
-            name_in_chinese(json.loads(NAMES_IN_CHINESE.read_text(encoding="utf-8")))
+            name_in_chinese(parse_names(NAMES_IN_CHINESE.read_text(encoding="utf-8")))
             if not Introduction.objects.exists():
                 Introduction.objects.create(text=page.introduction)
         self.stdout.write(f"Sample data loaded: {result.summary()}")
