@@ -254,8 +254,8 @@ def test_chinese_names_from_a_file_kept_unless_replaced_and_a_bad_file_names_not
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "2 named in Chinese; 1 not found: defender 'Nobody Here'"
     names.write_text(json.dumps({"issue": {"tibet": "西藏"}}), encoding="utf-8")
-    assert run("chinese-names", str(names)).stdout.startswith(
-        "0 named in Chinese; 1 already named, kept"
+    assert run("chinese-names", str(names)).stdout.strip() == (
+        "0 named in Chinese; 1 already named, kept (--replace replaces them)"
     )
     assert run("chinese-names", str(names), "--replace").stdout.strip() == "1 named in Chinese"
 

@@ -42,7 +42,7 @@ class Naming:
     def summary(self) -> str:
         text = f"{self.named:,} named in Chinese"
         if self.kept:
-            text += f"; {self.kept:,} already named, kept (--replace replaces them)"
+            text += f"; {self.kept:,} already named, kept"
         if self.missing:
             text += f"; {len(self.missing):,} not found: " + ", ".join(self.missing)
         return text

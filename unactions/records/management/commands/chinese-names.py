@@ -35,4 +35,5 @@ class Command(RecordsCommand):
         ensure_database()
         with transaction.atomic():
             naming = name_in_chinese(names, replace=replace)
-        self.stdout.write(naming.summary())
+        hint = " (--replace replaces them)" if naming.kept and not replace else ""
+        self.stdout.write(naming.summary() + hint)
