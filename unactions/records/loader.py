@@ -335,7 +335,9 @@ def _create(
         mechanism = terms.get(models.Mechanism, extract.named_mechanism(record.mechanism))
         mechanisms.append(mechanism)
         documents.append(
-            search.document(record, mechanism.name, names_zh=_chinese_names(record, terms))
+            search.document(
+                record, mechanism.name, names_zh=_chinese_names(record, mechanism, terms)
+            )
         )
         rows.append((*_columns(record, mechanism), "", documents[-1], status, 1, now, now))
     editorial = ("summary_zh", "search_document", "status", "revision", "created", "updated")
@@ -419,12 +421,12 @@ def _store(changes: list[tuple[models.Action, Record, str]], terms: _Terms, bulk
         tallies.count([action.pk for action, _, _ in changes])
 
 
-def _chinese_names(record: Record, terms: _Terms) -> list[str]:
+def _chinese_names(record: Record, mechanism: models.Mechanism, terms: _Terms) -> list[str]:
     """The Chinese names of a record's mechanism, terms and defenders (see
     `search.chinese_names`), from the terms at hand."""
     if not terms.any_chinese:
         return []
-    named = [terms.get(models.Mechanism, extract.named_mechanism(record.mechanism))]
+    named = [mechanism]
     for attribute, model in _TERM_FIELDS.items():
         named.extend(terms.get(model, name) for name in getattr(record, attribute))
     return [term.name_zh for term in named if term.name_zh]
@@ -510,5 +512,5 @@ def _set_fields(action: models.Action, record: Record, terms: _Terms) -> None:
     for name, value in zip(_ACTION_FIELDS, _columns(record, mechanism), strict=True):
         setattr(action, models.Action._meta.get_field(name).attname, value)
     action.search_document = search.document(
-        record, mechanism.name, action.summary_zh, _chinese_names(record, terms)
+        record, mechanism.name, action.summary_zh, _chinese_names(record, mechanism, terms)
     )

@@ -144,17 +144,10 @@ class TermFacet(Facet):
     def counts(self, queryset):
         rows = (
             self.link_model.objects.filter(action__in=queryset.order_by().values("pk"))
-            .values(f"{self.term}__slug", f"{self.term}__name", f"{self.term}__name_zh")
+            .values(*_named_fields(self.term))
             .annotate(n=Count("pk"))
         )
-        return [
-            (
-                r[f"{self.term}__slug"],
-                models.in_language(r[f"{self.term}__name"], r[f"{self.term}__name_zh"]),
-                r["n"],
-            )
-            for r in rows
-        ]
+        return _named_rows(rows, self.term)
 
     @property
     def term_model(self):
@@ -177,11 +170,7 @@ class TermFacet(Facet):
 
     def _named(self, totals: dict[int, int], distinct: int | None) -> Partial:
         """Counts by term id as (slug, name, count)."""
-        names = self.term_model.objects.filter(pk__in=totals)
-        rows = Partial(
-            (slug, models.in_language(name, name_zh), totals[pk])
-            for pk, slug, name, name_zh in names.values_list("pk", "slug", "name", "name_zh")
-        )
+        rows = Partial(_named_counts(self.term_model, totals))
         rows.distinct = distinct
         return rows
 
@@ -218,6 +207,23 @@ class TermFacet(Facet):
         return self._named(dict(totals.values_list("term_id", "total")), distinct)
 
 
+def _named_fields(relation: str) -> list[str]:
+    """The fields a facet's counts read of the term at the end of `relation`."""
+    return [f"{relation}__slug", f"{relation}__name", f"{relation}__name_zh"]
+
+
+def _named_rows(rows, relation: str) -> list[tuple[str, str, int]]:
+    """(slug, name in the reader's language, count) of rows with `_named_fields` and n."""
+    slug, name, name_zh = _named_fields(relation)
+    return [(r[slug], models.in_language(r[name], r[name_zh]), r["n"]) for r in rows]
+
+
+def _named_counts(model, counts: dict[int, int]) -> list[tuple[str, str, int]]:
+    """(slug, name in the reader's language, count) of the terms counted by id."""
+    names = model.objects.filter(pk__in=counts).values_list("pk", "slug", "name", "name_zh")
+    return [(slug, models.in_language(name, zh), counts[pk]) for pk, slug, name, zh in names]
+
+
 def _label_of(model, slug: str) -> str:
     """The name of the term with this slug, in the reader's language; the slug itself
     when there is no such term."""
@@ -239,29 +245,14 @@ class MechanismFacet(ColumnFacet):
         return queryset.filter(mechanism_term__slug__in=values)
 
     def counts(self, queryset):
-        rows = (
-            queryset.order_by()
-            .values("mechanism_term__slug", "mechanism_term__name", "mechanism_term__name_zh")
-            .annotate(n=Count("pk"))
-        )
-        return [
-            (
-                r["mechanism_term__slug"],
-                models.in_language(r["mechanism_term__name"], r["mechanism_term__name_zh"]),
-                r["n"],
-            )
-            for r in rows
-        ]
+        rows = queryset.order_by().values(*_named_fields("mechanism_term")).annotate(n=Count("pk"))
+        return _named_rows(rows, "mechanism_term")
 
     def label_of(self, value):
         return _label_of(models.Mechanism, value)
 
     def labelled(self, counts):
-        names = models.Mechanism.objects.filter(pk__in=counts)
-        return [
-            (slug, models.in_language(name, name_zh), counts[pk])
-            for pk, slug, name, name_zh in names.values_list("pk", "slug", "name", "name_zh")
-        ]
+        return _named_counts(models.Mechanism, counts)
 
     def tally_filter(self, values):
         return Q(mechanism_id__in=models.Mechanism.objects.filter(slug__in=values).values("pk"))

@@ -12,6 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from unactions.formats import searchtext
+from unactions.records.models import in_language
 
 from .. import static_paths
 
@@ -146,18 +147,14 @@ def language_url(context, language: str) -> str:
 
 @register.filter
 def summary_in_language(action) -> str:
-    if get_language().startswith("zh") and action.summary_zh:
-        return action.summary_zh
-    return action.summary
+    return in_language(action.summary, action.summary_zh)
 
 
 @register.filter
 def mechanism_in_language(action) -> str:
     """The mechanism as the action's source wrote it; on the Chinese interface, its
     mechanism's Chinese name when it has one."""
-    if get_language().startswith("zh") and action.mechanism_term.name_zh:
-        return action.mechanism_term.name_zh
-    return action.mechanism
+    return in_language(action.mechanism, action.mechanism_term.name_zh)
 
 
 @register.simple_tag
