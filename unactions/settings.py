@@ -24,6 +24,9 @@ CSRF_TRUSTED_ORIGINS  comma-separated origins editors post forms from, e.g.
                       https://tracker.example.org
 AXES_FAILURE_LIMIT    failed logins before a user name is locked out from an address (5)
 AXES_COOLOFF_HOURS    how long such a lockout lasts, in hours (1)
+UNACTIONS_TWO_FACTOR  "required" (default): every editor sets up two-step login (a code
+                      from an authenticator app) at their first login and gives a code at
+                      each login after; "optional": each editor chooses
 """
 
 from __future__ import annotations
@@ -64,7 +67,7 @@ SITE_NAME = os.environ.get("UNACTIONS_SITE_NAME", "UN Actions Tracker")
 UNACTIONS_REPLY_DAYS = int(os.environ.get("UNACTIONS_REPLY_DAYS", "60"))
 
 INSTALLED_APPS = [
-    "unactions.editors.site.EditorsAdminConfig",  # django.contrib.admin
+    "unactions.editors.admin_app.EditorsAdminConfig",  # django.contrib.admin
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -72,6 +75,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "unactions.editors.login_protection.LoginProtectionConfig",  # django-axes
+    "django_otp",  # two-step login (editors/two_factor.py)
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "unactions.records",
     "unactions.public",
     "unactions.editors",
@@ -87,6 +93,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Tells whether this session's login gave a second factor (user.is_verified()).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "unactions.public.middleware.PrivacyHeadersMiddleware",
@@ -107,12 +115,23 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
+# Two-step login for editors (unactions/editors/two_factor.py): codes from an
+# authenticator app (TOTP), and recovery codes for a lost phone.
+UNACTIONS_TWO_FACTOR = os.environ.get("UNACTIONS_TWO_FACTOR", "required").strip().lower()
+if UNACTIONS_TWO_FACTOR not in ("required", "optional"):
+    raise ImproperlyConfigured(
+        f"UNACTIONS_TWO_FACTOR is {UNACTIONS_TWO_FACTOR!r}; expected required or optional"
+    )
+# The name an authenticator app shows beside the codes.
+OTP_TOTP_ISSUER = SITE_NAME
+
 ROOT_URLCONF = "unactions.urls"
 
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Before the apps' own: the admin's templates that the tracker changes.
+        "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from unactions.records import history
 from unactions.records.models import Action, ActionVersion
+
+from . import two_factor
 
 MAX_UPLOAD = 20 * 1024 * 1024
 
@@ -96,3 +99,72 @@ class MergeForm(forms.Form):
     def __init__(self, *args, terms, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["into"].choices = [(str(t.pk), str(t)) for t in terms]
+
+
+WRONG_CODE = _("That code is wrong or has expired: give the code your app shows now.")
+
+
+def checked_device(user, code: str):
+    """The user's device that accepts `code`, or a ValidationError that says why none does."""
+    if not code.strip():
+        raise ValidationError(
+            _(
+                "This account uses two-step login: give the code your authenticator "
+                "app shows (or one of your recovery codes)."
+            ),
+            code="code_required",
+        )
+    if two_factor.throttled(user, code):
+        raise ValidationError(
+            _("Too many wrong codes: wait a minute, then give the code your app shows."),
+            code="throttled",
+        )
+    device = two_factor.verified_device(user, code)
+    if device is None:
+        raise ValidationError(WRONG_CODE, code="wrong_code")
+    return device
+
+
+class EditorsLoginForm(AdminAuthenticationForm):
+    """The editors' login: a password, and from an editor who uses two-step login, the
+    code of the moment from their authenticator app (or a recovery code)."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        required=False,
+        max_length=32,
+        help_text=_("From your authenticator app, if you use two-step login."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "spellcheck": "false"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        user = self.get_user()
+        if user is not None and two_factor.is_on(user):
+            # django-otp marks the session as verified by this device as it logs in.
+            user.otp_device = checked_device(user, cleaned.get("code", ""))
+        return cleaned
+
+
+class CodeForm(forms.Form):
+    """A code from the authenticator app: checked against the `user`'s devices when
+    given one (the device that accepted it is then `device`)."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
+        ),
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.device = None
+
+    def clean_code(self):
+        code = self.cleaned_data["code"]
+        if self.user is not None:
+            self.device = checked_device(self.user, code)
+        return code
