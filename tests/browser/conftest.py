@@ -13,6 +13,8 @@ from urllib.parse import urlparse
 
 import pytest
 
+from tests.conftest import PASSWORD
+
 # Playwright's sync API keeps an event loop running in the test thread; Django's
 # database calls from the same thread are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -129,3 +131,16 @@ def screenshot():
         return path
 
     return take
+
+
+@pytest.fixture
+def editor(transactional_db, django_user_model):
+    """Bob, an editor, in the live server's database."""
+    from django.contrib.auth.models import Group
+
+    from unactions.records.roles import ensure_roles
+
+    ensure_roles()  # the transactional test database was flushed, groups included
+    user = django_user_model.objects.create_user("bob", "bob@example.org", PASSWORD, is_staff=True)
+    user.groups.add(Group.objects.get(name="Editor"))
+    return user

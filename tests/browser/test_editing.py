@@ -4,22 +4,9 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD, SEED_TEXT
-
-
-@pytest.fixture
-def editor(transactional_db, django_user_model):
-    from django.contrib.auth.models import Group
-
-    from unactions.records.roles import ensure_roles
-
-    ensure_roles()  # the transactional test database was flushed, groups included
-    user = django_user_model.objects.create_user("bob", "bob@example.org", PASSWORD, is_staff=True)
-    user.groups.add(Group.objects.get(name="Editor"))
-    return user
 
 
 def log_in(page, base_url: str, username: str = "bob") -> None:
