@@ -6,8 +6,10 @@ import json
 
 import pytest
 
-from unactions.records import vocabulary
-from unactions.records.models import Action, ActionVersion, Issue
+from unactions.records import search, vocabulary
+from unactions.records.history import snapshot
+from unactions.records.models import Action, ActionVersion, Defender, Issue, Mechanism
+from unactions.records.serialize import record_of
 
 
 def issue_names(record_id: str) -> list[str]:
@@ -113,3 +115,41 @@ def test_a_retired_term_stays_on_old_records_but_is_not_offered(client, seeded, 
         "arbitrary arrest",
         "arbitrary detention and sentencing",
     }
+
+
+def test_reindexing_in_chunks_writes_what_each_action_alone_would(seeded, monkeypatch):
+    # Chinese names of each kind, as the search text holds them.
+    Issue.objects.filter(name="arbitrary detention").update(name_zh="任意拘留")
+    Defender.objects.filter(name="Yu Wensheng").update(name_zh="余文生")
+    Mechanism.objects.filter(body="upr").update(name_zh="普遍定期审议")
+    Action.objects.update(search_document="")
+    monkeypatch.setattr(search, "CHUNK", 5)  # 22 actions: five chunks
+    search.refresh(Action.objects.values_list("pk", flat=True))
+    for action in Action.objects.with_record():
+        expected = search.document(
+            record_of(action),
+            action.mechanism_term.name,
+            action.summary_zh,
+            search.chinese_names(action),
+        )
+        assert action.search_document == expected, action.record_id
+    assert search.search(Action.objects.all(), "余文生").count() == 1
+
+
+def test_a_term_in_many_actions_changes_them_a_chunk_at_a_time(seeded, monkeypatch):
+    monkeypatch.setattr(vocabulary, "CHUNK", 4)
+    issue = Issue.objects.get(name="arbitrary detention")
+    using = vocabulary.actions_using([issue])
+    before = dict(Action.objects.filter(pk__in=using).values_list("pk", "revision"))
+    issue.name = "detention without trial"
+    issue.save()
+    vocabulary.actions_changed(using, comment="issue renamed to detention without trial")
+    assert len(using) > 4
+    for action in Action.objects.with_record().filter(pk__in=using):
+        assert action.revision == before[action.pk] + 1
+        assert "detention without trial" in action.issue_names()
+        latest = ActionVersion.objects.filter(record_id=action.record_id).order_by("-pk")[0]
+        assert (latest.number, latest.kind) == (action.revision, "updated")
+        assert latest.data == snapshot(action)
+        assert "detention without trial" in action.search_document
+

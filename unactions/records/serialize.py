@@ -42,18 +42,30 @@ def records_of(actions: Iterable[Action]) -> Iterator[schema.Record]:
     if not isinstance(actions, QuerySet):
         yield from map(record_of, actions)
         return
-    # Only the columns a record shows: not the search text, which is longer than the
-    # summary, nor the mechanism's row.
+    for _, record in with_records(actions):
+        yield record
+
+
+def with_records(
+    actions: QuerySet, fields: Iterable[str] = (), related: Iterable[str] = ()
+) -> Iterator[tuple[Action, schema.Record]]:
+    """Each action of the query set with its record, read as `records_of` reads them:
+    the actions with only the columns a record shows (not the search text, which is
+    longer than the summary, nor the mechanism's row), and `fields` beside them (of
+    the rows `related` too)."""
     actions = (
         actions.prefetch_related(None)
         .select_related(None)
-        .select_related("response")
-        .only(*_RECORD_COLUMNS, *(f"response__{name}" for name in _RESPONSE_COLUMNS))
+        .select_related("response", *related)
+        .only(*_RECORD_COLUMNS, *fields, *(f"response__{name}" for name in _RESPONSE_COLUMNS))
     )
     for chunk in chunks(actions.iterator(chunk_size=CHUNK), CHUNK):
         held = _held([action.pk for action in chunk])
         for action in chunk:
-            yield _record(action, **{key: values[action.pk] for key, values in held.items()})
+            yield (
+                action,
+                _record(action, **{key: values[action.pk] for key, values in held.items()}),
+            )
 
 
 # What `_record` reads of an action (the schema's keys that are the action's own

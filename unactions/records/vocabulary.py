@@ -14,7 +14,9 @@ from django.db import transaction
 from django.db.models import F
 
 from . import models, search
-from .history import record_version
+from .bulk import chunks
+from .history import version
+from .serialize import CHUNK, with_records
 
 # For each term model: the link table and its field, or None where the action holds
 # the term itself (the mechanism).
@@ -98,12 +100,21 @@ def actions_using(terms) -> list[int]:
 
 
 def actions_changed(action_ids, *, user=None, comment: str) -> None:
-    """Give actions whose record changed through a term a new revision and version."""
-    action_ids = list(action_ids)
-    models.Action.objects.filter(pk__in=action_ids).update(revision=F("revision") + 1)
-    search.refresh(action_ids)
-    for action in models.Action.objects.filter(pk__in=action_ids):
-        record_version(action, "updated", user=user, comment=comment)
+    """Give actions whose record changed through a term a new revision, a version and
+    their new indexed text: a chunk at a time, each in a few statements (a term may be
+    in hundreds of thousands of actions)."""
+    extra = {
+        "fields": (*search.REINDEXED["fields"], "status", "embargo_until", "revision"),
+        "related": search.REINDEXED["related"],
+    }
+    for chunk in chunks(sorted(set(action_ids)), CHUNK):
+        models.Action.objects.filter(pk__in=chunk).update(revision=F("revision") + 1)
+        actions = list(with_records(models.Action.objects.filter(pk__in=chunk), **extra))
+        search.reindex(actions)
+        models.ActionVersion.objects.bulk_create(
+            version(action, "updated", user=user, comment=comment, record=record.to_dict())
+            for action, record in actions
+        )
 
 
 def merge(keep, others, *, user=None) -> int:
