@@ -153,3 +153,15 @@ def test_a_term_in_many_actions_changes_them_a_chunk_at_a_time(seeded, monkeypat
         assert latest.data == snapshot(action)
         assert "detention without trial" in action.search_document
 
+
+def test_merging_two_terms_an_action_has_both_of_into_a_third(seeded):
+    keep = Issue.objects.create(name="detention (all kinds)", slug="detention-all-kinds")
+    merged = Issue.objects.filter(name__in=["arbitrary detention", "enforced disappearance"])
+    vocabulary.merge(keep, list(merged))
+    # The first of the two keeps its place; the second goes.
+    assert issue_names("2020-12-04-chn-20-2020") == ["detention (all kinds)", "human rights lawyers"]
+    assert not Issue.objects.filter(name="enforced disappearance").exists()
+    assert issue_names("2020-12-16-special-procedures-press-release") == [
+        "human rights lawyer",
+        "detention (all kinds)",
+    ]
