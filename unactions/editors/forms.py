@@ -148,7 +148,7 @@ class EditorsLoginForm(AdminAuthenticationForm):
 
 class CodeForm(forms.Form):
     """A code from the authenticator app: checked against the `user`'s devices when
-    given one (the device that accepted it is then `device`)."""
+    given one."""
 
     code = forms.CharField(
         label=_("Code"),
@@ -161,10 +161,9 @@ class CodeForm(forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.device = None
 
     def clean_code(self):
         code = self.cleaned_data["code"]
         if self.user is not None:
-            self.device = checked_device(self.user, code)
+            checked_device(self.user, code)
         return code
