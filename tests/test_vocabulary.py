@@ -159,7 +159,10 @@ def test_merging_two_terms_an_action_has_both_of_into_a_third(seeded):
     merged = Issue.objects.filter(name__in=["arbitrary detention", "enforced disappearance"])
     vocabulary.merge(keep, list(merged))
     # The first of the two keeps its place; the second goes.
-    assert issue_names("2020-12-04-chn-20-2020") == ["detention (all kinds)", "human rights lawyers"]
+    assert issue_names("2020-12-04-chn-20-2020") == [
+        "detention (all kinds)",
+        "human rights lawyers",
+    ]
     assert not Issue.objects.filter(name="enforced disappearance").exists()
     assert issue_names("2020-12-16-special-procedures-press-release") == [
         "human rights lawyer",
