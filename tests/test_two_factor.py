@@ -40,6 +40,11 @@ def code_of(key: bytes) -> str:
     return f"{totp(key):06d}"
 
 
+def wrong_code(key: bytes, by: int = 1) -> str:
+    """A code the app with this key does not show now."""
+    return f"{(int(code_of(key)) + by) % 1_000_000:06d}"
+
+
 def key_on_page(html: str) -> bytes:
     """The secret key as the set-up page shows it for typing into an app."""
     shown = re.search(r'<code id="secret-key">([A-Z2-7 ]+)</code>', html).group(1)
@@ -88,7 +93,7 @@ def test_the_key_stays_the_same_until_it_is_confirmed(client, bob):
 def test_a_wrong_code_leaves_it_off(client, bob):
     log_in(client)
     key = key_on_page(client.get(SET_UP).content.decode())
-    wrong = f"{(int(code_of(key)) + 1) % 1_000_000:06d}"
+    wrong = wrong_code(key)
     response = client.post(SET_UP, {"code": wrong})
     assert "That code is wrong or has expired" in response.content.decode()
     assert not two_factor.is_on(bob)
@@ -116,7 +121,7 @@ def test_after_that_the_password_alone_does_not_log_in(client, bob):
         assert response.status_code == 200
         assert "This account uses two-step login" in response.content.decode()
         assert client.get("/admin/").status_code == 302  # to the login page
-        wrong = f"{(int(code_of(key)) + 7) % 1_000_000:06d}"
+        wrong = wrong_code(key, by=7)
         assert "That code is wrong" in log_in(client, wrong).content.decode()
     with later(62):
         response = log_in(client, code_of(key)[:3] + " " + code_of(key)[3:])
@@ -140,7 +145,7 @@ def test_repeated_wrong_codes_make_it_wait(client, bob):
     key, _ = set_up(client)
     client.post("/admin/logout/")
     with later():
-        wrong = f"{(int(code_of(key)) + 1) % 1_000_000:06d}"
+        wrong = wrong_code(key)
         log_in(client, wrong)
         response = log_in(client, code_of(key))
         assert "Too many wrong codes" in response.content.decode()
@@ -197,7 +202,7 @@ def test_where_it_is_optional_the_password_is_enough_until_turned_on(client, bob
             "That code is wrong"
             in client.post(
                 SET_UP,
-                {"do": "turn-off", "code": "000000" if code_of(key) != "000000" else "111111"},
+                {"do": "turn-off", "code": wrong_code(key)},
             ).content.decode()
         )
         assert two_factor.is_on(bob)

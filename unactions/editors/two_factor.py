@@ -53,7 +53,7 @@ def pending_device(user) -> TOTPDevice:
 def confirm(device: TOTPDevice, code: str) -> list[str] | None:
     """Turn the authenticator on if `code` is one it gives now: the new recovery codes,
     or None for a wrong code."""
-    if not device.verify_token(_digits(code)):
+    if not device.verify_token(_read(code)[1]):
         return None
     with transaction.atomic():
         device.confirmed = True
@@ -119,13 +119,9 @@ def qr_code_svg(device: TOTPDevice) -> str:
     return image.to_string(encoding="unicode")
 
 
-def _digits(code: str) -> str:
-    """A code as typed: "123 456" or "123-456" is 123456."""
-    return "".join(c for c in code if c.isdigit())
-
-
 def _read(code: str) -> tuple[type, str]:
-    """The kind of device a code is from, and the code as it checks it."""
+    """The kind of device a code is from, and the code as it checks it: as typed, with
+    spaces and dashes left out ("123 456" is 123456), in lower case."""
     typed = "".join(c for c in code if c.isalnum()).lower()
     if typed.isdigit() and len(typed) == 6:
         return TOTPDevice, typed

@@ -54,7 +54,7 @@ def _set_up(request, context):
     context.update(
         setting_up=True,
         # The other pages wait until it is set up: no list of them beside it.
-        is_nav_sidebar_enabled=not two_factor.required(),
+        is_nav_sidebar_enabled=not context["required"],
         form=form,
         # Drawn here from the key: markup of our own making, no text of the user's.
         qr_code=mark_safe(two_factor.qr_code_svg(device)),
