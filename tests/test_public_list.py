@@ -6,7 +6,11 @@ import datetime as dt
 
 from django.utils.html import escape
 
+from unactions.public.models import Introduction
 from unactions.records import models
+from unactions.records.loader import load_records
+
+from . import factories
 
 
 def test_it_shows_all_22_summaries(client, seeded):
@@ -94,3 +98,16 @@ def test_it_loads_nothing_from_other_hosts(client, seeded):
     html = client.get("/").content.decode()
     assert "http://" not in html.replace("http://www.w3.org", "")
     assert "https://" not in html
+
+
+def test_the_introduction_opens_the_whole_list_only(client, seeded):
+    load_records([factories.record() for _ in range(10)])  # 32 actions: two pages
+
+    Introduction.objects.create(text="What this list holds, and why.", text_zh="这份清单收录什么。")
+    assert "What this list holds" in client.get("/").content.decode()
+    assert "这份清单收录什么" in client.get("/zh-hans/").content.decode()
+    # A search, a filter or a later page goes straight to its actions.
+    for url in ("/?q=detention", "/?body=treaty_body", "/?page=2"):
+        html = client.get(url).content.decode()
+        assert "What this list holds" not in html, url
+        assert 'class="result-count"' in html, url

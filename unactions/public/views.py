@@ -94,7 +94,10 @@ def action_list(request):
     except QueryError as error:
         return _bad_query(request, error)
     published = Action.objects.published()
-    introduction = Introduction.current()
+    # The introduction opens the whole list; a search, a filter or a later page goes
+    # straight to its actions (on a phone, the introduction filled the first screen).
+    opening = not query.is_filtered and page.number == 1
+    introduction = Introduction.current() if opening else None
     return render(
         request,
         "public/list.html",
