@@ -128,6 +128,13 @@ def test_a_phone_reads_the_names_in_the_charts(phone, site):
         # As tall as the page's small print, not a drawing's text scaled down to the
         # phone's width (8 px high when it was).
         assert text.first.bounding_box()["height"] >= 12, heading
+    # A column chart's axis labels are drawn, and shrink with their drawing (7 px high
+    # when it fitted the phone's width): it keeps a width where they read, and scrolls.
+    figure = phone.locator(
+        "section.figure", has=phone.get_by_role("heading", name="Actions per year, by body")
+    )
+    label = figure.locator("svg text.label", has_text="2020")
+    assert label.bounding_box()["height"] >= 10
 
 
 def test_the_statistics_by_body_show_every_column_on_a_desktop(page, site):
