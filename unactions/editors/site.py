@@ -32,6 +32,9 @@ class EditorsSite(admin.AdminSite):
     site_title = site_header
     login_form = EditorsLoginForm
     login_template = "editors/login.html"
+    # The list of actions needs the width: beside the sidebar of every model and the
+    # filters, its columns of action and mechanism were cut off at 1280 px.
+    enable_nav_sidebar = False
 
     def has_permission(self, request):
         """A staff member's session, and if they use two-step login, one that gave a code."""
