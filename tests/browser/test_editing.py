@@ -73,7 +73,7 @@ def test_the_actions_tools_leave_the_title_readable(page, live_server, editor, d
         assert not overlap, (box, title)
 
 
-def test_the_list_of_actions_fits_a_laptops_screen(page, live_server, editor, seed_records):
+def test_the_actions_list_and_form_fit_a_laptops_screen(page, live_server, editor, seed_records):
     from unactions.records.loader import load_records
 
     load_records(seed_records)
@@ -84,6 +84,12 @@ def test_the_list_of_actions_fits_a_laptops_screen(page, live_server, editor, se
     # Every column in view at 1280 px: the table does not run past its box (beside
     # Django's sidebar of every model, the mechanism on one line, it did).
     assert results.evaluate("box => box.scrollWidth <= box.clientWidth")
+    # Its form shows long identifiers and names whole (the admin's 20 em cut them).
+    results.get_by_role("link", name="24 November 2020").click()
+    expect(page.get_by_role("heading", name="Change action")).to_be_visible()
+    for name in ("record_id", "mechanism", "action"):
+        field = page.locator(f"#id_{name}")
+        assert field.evaluate("box => box.scrollWidth <= box.clientWidth"), name
 
 
 def test_an_import_with_errors_stores_nothing(page, live_server, editor, tmp_path):

@@ -24,6 +24,11 @@ class ActionForm(forms.ModelForm):
     class Meta:
         model = Action
         fields = "__all__"
+        # Long names and identifiers in full, not cut at the admin's usual 20 em.
+        widgets = {
+            name: forms.TextInput(attrs={"class": "vLargeTextField"})
+            for name in ("record_id", "mechanism", "action")
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
