@@ -58,6 +58,21 @@ def test_errors_are_listed_by_line_and_nothing_is_stored(client, db, bob):
     assert not PendingImport.objects.exists()
 
 
+def test_a_file_too_large_is_refused_on_its_row(client, db, bob, monkeypatch):
+    from unactions.editors import forms
+
+    monkeypatch.setattr(forms, "MAX_UPLOAD", 1000)
+    client.force_login(bob)
+    response = upload(client, "china-2020.txt", SEED_TEXT.encode())
+    assert response.status_code == 200
+    html = response.content.decode()
+    # The admin's layout: the problem on the row of the field it concerns.
+    row = html[html.index('<div class="form-row errors field-file">') :]
+    assert row.index("The file is larger than 20 MB.") < row.index('type="file"')
+    assert Action.objects.count() == 0
+    assert not PendingImport.objects.exists()
+
+
 def test_a_spreadsheet_with_one_change(client, seeded, bob):
     records = copy.deepcopy(seeded)
     records[2].summary = "A corrected summary."

@@ -7,6 +7,7 @@ checks the permission of the role it is for (records/roles.py).
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import AdminForm
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -74,7 +75,9 @@ def import_actions(request):
     if request.method == "POST" and "confirm" in request.POST:
         return _confirm_import(request)
     form = ImportForm(request.POST or None, request.FILES or None)
-    context = _context(request, _("Import actions"), form=form)
+    # Laid out as the admin's own forms are: label, field and help on one row each.
+    layout = AdminForm(form, [(None, {"fields": list(form.fields)})], {})
+    context = _context(request, _("Import actions"), form=form, adminform=layout)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         content = upload.read()
