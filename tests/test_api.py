@@ -145,6 +145,33 @@ class TestErrors:
         assert data == {"error": {"status": status, "message": message}}
 
     @pytest.mark.parametrize(
+        "url, unknown",
+        [
+            ("/api/v1/actions?date_from=2020-06-01", "'date_from'"),
+            ("/api/v1/actions?issues=detention&page=2", "'issues', 'page'"),
+            ("/api/v1/facets?limit=5", "'limit'"),
+            ("/api/v1/defenders?q=wang", "'q'"),
+        ],
+    )
+    def test_a_misspelt_parameter_is_named_not_ignored(self, client, seeded, url, unknown):
+        # Ignored, it returned every action as if they were the filtered ones.
+        message = get(client, url, status=400)["error"]["message"]
+        assert message.startswith(f"unknown parameter {unknown}: this list takes ")
+        path = url.split("?")[0].removeprefix("/api/v1")
+        described = get(client, "/api/v1/openapi.json")["paths"][path]["get"]["parameters"]
+        assert message.endswith(", ".join(p["name"] for p in described))
+
+    def test_the_parameters_described_are_taken(self, client, seeded):
+        names = [
+            p["name"]
+            for p in get(client, "/api/v1/openapi.json")["paths"]["/actions"]["get"]["parameters"]
+        ]
+        assert {"q", "from", "to", "sort", "issue", "limit", "cursor"} <= set(names)
+        data = get(client, "/api/v1/actions?issue=arbitrary-detention&from=2020-06-01&limit=2")
+        assert data["count"] >= 1
+        assert all(a["date"] >= "2020-06-01" for a in data["actions"])
+
+    @pytest.mark.parametrize(
         "position", [{"offset": -5}, {"offset": "x"}, {"date": "someday", "pk": 1}, {"pk": 1}, [1]]
     )
     def test_a_forged_cursor(self, client, seeded, position):

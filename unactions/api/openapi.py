@@ -52,6 +52,10 @@ _PAGING = [
     },
 ]
 
+# The names of the query parameters each kind of list takes (the views refuse others).
+FILTERS = tuple(p["name"] for p in _FILTERS)
+PAGING = tuple(p["name"] for p in _PAGING)
+
 _STRING = {"type": "string"}
 _STRINGS = {"type": "array", "items": _STRING}
 # A defender or a mechanism in a list, with how many published actions name it.

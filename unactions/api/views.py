@@ -40,7 +40,7 @@ from unactions.records.query import (
 from unactions.records.serialize import record_of, records_of
 
 from .models import ApiToken
-from .openapi import openapi
+from .openapi import FILTERS, PAGING, openapi
 
 DEFAULT_LIMIT, MAX_LIMIT = 50, 500
 
@@ -58,8 +58,10 @@ def error_response(status: int, message: str, problems=None) -> JsonResponse:
     return JsonResponse({"error": body}, status=status)
 
 
-def api(methods: tuple[str, ...] = ("GET",)):
-    """A JSON view: allowed methods, JSON errors, no CSRF (tokens, not cookies)."""
+def api(methods: tuple[str, ...] = ("GET",), params: tuple[str, ...] | None = None):
+    """A JSON view: allowed methods, JSON errors, no CSRF (tokens, not cookies). A list
+    given the query `params` it takes refuses a GET with any other, naming it: a
+    misspelt filter would otherwise return every action as if they were the matches."""
 
     def decorate(view):
         @csrf_exempt
@@ -69,6 +71,13 @@ def api(methods: tuple[str, ...] = ("GET",)):
                 response = error_response(405, f"{request.method} is not allowed here")
                 response["Allow"] = ", ".join(methods)
                 return response
+            if params is not None and request.method == "GET":
+                if unknown := sorted(set(request.GET) - set(params)):
+                    return error_response(
+                        400,
+                        f"unknown parameter {', '.join(map(repr, unknown))}: "
+                        f"this list takes {', '.join(params)}",
+                    )
             try:
                 return view(request, *args, **kwargs)
             except ApiError as error:
@@ -149,7 +158,7 @@ def _listed(request, key: str, items: Sequence, as_dict) -> JsonResponse:
     )
 
 
-@api(methods=("GET", "POST"))
+@api(methods=("GET", "POST"), params=FILTERS + PAGING)
 def actions(request):
     if request.method == "POST":
         return _write(request)
@@ -222,7 +231,7 @@ def action(request, record_id: str):
     return JsonResponse(record_of(found).to_dict(), json_dumps_params={"ensure_ascii": False})
 
 
-@api()
+@api(params=FILTERS)
 def facets(request):
     query = ActionQuery.from_params(request.GET)
     return JsonResponse(
@@ -239,7 +248,7 @@ def facets(request):
     )
 
 
-@api()
+@api(params=PAGING)
 def defenders(request):
     return _listed(
         request,
@@ -262,7 +271,7 @@ def defender(request, slug: str):
     )
 
 
-@api()
+@api(params=PAGING)
 def mechanisms(request):
     return _listed(
         request,
