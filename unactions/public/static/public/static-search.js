@@ -20,7 +20,10 @@
     var found = index.filter(function (item) {
       return words.every(function (word) { return item.x.indexOf(word) !== -1; });
     });
-    status.textContent = found.length + " / " + index.length;
+    // The page's own words, in its language: "{found} of {total} actions match."
+    status.textContent = found.length
+      ? status.dataset.found.replace("{found}", found.length).replace("{total}", index.length)
+      : status.dataset.none;
     found.slice(0, 200).forEach(function (item) {
       var li = document.createElement("li");
       var link = document.createElement("a");
