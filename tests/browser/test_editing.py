@@ -90,6 +90,9 @@ def test_the_actions_list_and_form_fit_a_laptops_screen(page, live_server, edito
     for name in ("record_id", "mechanism", "action"):
         field = page.locator(f"#id_{name}")
         assert field.evaluate("box => box.scrollWidth <= box.clientWidth"), name
+    chosen = page.locator(".field-mechanism_term .select2-selection__rendered")
+    expect(chosen).to_have_text(re.compile("Committee on the Elimination of Racial"))
+    assert chosen.evaluate("box => box.scrollWidth <= box.clientWidth")
 
 
 def test_an_import_with_errors_stores_nothing(page, live_server, editor, tmp_path):
