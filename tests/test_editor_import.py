@@ -58,6 +58,16 @@ def test_errors_are_listed_by_line_and_nothing_is_stored(client, db, bob):
     assert not PendingImport.objects.exists()
 
 
+def test_a_file_with_nothing_new_says_so_without_a_preview(client, seeded, bob):
+    client.force_login(bob)
+    response = upload(client, "china-2020.txt", SEED_TEXT.encode())
+    html = response.content.decode()
+    assert "Nothing to import from china-2020.txt: its 22 actions are stored as they are." in html
+    assert "Confirm the import" not in html
+    assert 'type="file"' in html  # the form, for another file
+    assert not PendingImport.objects.exists()
+
+
 def test_a_file_too_large_is_refused_on_its_row(client, db, bob, monkeypatch):
     from unactions.editors import forms
 

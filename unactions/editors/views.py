@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from unactions.formats import csvfile, jsonfile, xlsxfile
@@ -88,6 +89,16 @@ def import_actions(request):
             context["problems"] = error.problems
             context["file_name"] = upload.name
             return render(request, "editors/import.html", context, status=400)
+        if not plan.created and not plan.updated:
+            # Nothing to confirm: said at once, with the form for another file.
+            count = len(plan.unchanged)
+            said = ngettext(
+                "Nothing to import from %(name)s: its %(count)s action is stored as it is.",
+                "Nothing to import from %(name)s: its %(count)s actions are stored as they are.",
+                count,
+            )
+            messages.info(request, said % {"name": upload.name, "count": count})
+            return render(request, "editors/import.html", context)
         PendingImport.forget_old()
         pending = PendingImport.objects.create(
             user=request.user,
