@@ -148,6 +148,7 @@ ZH = {
     "Allegation letters, urgent appeals and other letters ask the government to reply within %(days)s days.": "指控信、紧急呼吁和其他信函要求政府在 %(days)s 天内作出回应。",
     "Searching this copy of the site needs JavaScript. Browse by filter from the list of actions instead.": "在此网站副本中搜索需要 JavaScript。请改用行动列表中的筛选浏览。",
     "Nothing to import from %(name)s: its %(count)s action is stored as it is.": "%(name)s 中没有可导入的内容：其中的 %(count)s 项行动均已按原样存储。",
+    "Nothing to import from %(name)s: it holds no action.": "%(name)s 中没有可导入的内容：其中没有任何行动。",
     "{found} of {total} actions match.": "{total} 项行动中有 {found} 项符合。",
     "No action matches all these words: try fewer or others.": "没有行动包含所有这些词语：请减少或更换词语。",
     "%(site_name)s: a record of what UN human rights mechanisms do about human rights defenders.": "%(site_name)s：记录联合国人权机制就人权捍卫者采取的行动。",

@@ -66,6 +66,9 @@ def test_a_file_with_nothing_new_says_so_without_a_preview(client, seeded, bob):
     assert "Confirm the import" not in html
     assert 'type="file"' in html  # the form, for another file
     assert not PendingImport.objects.exists()
+    html = upload(client, "empty.json", b"[]").content.decode()
+    assert "Nothing to import from empty.json: it holds no action." in html
+    assert not PendingImport.objects.exists()
 
 
 def test_a_file_too_large_is_refused_on_its_row(client, db, bob, monkeypatch):

@@ -97,6 +97,8 @@ def import_actions(request):
                 "Nothing to import from %(name)s: its %(count)s actions are stored as they are.",
                 count,
             )
+            if not count:  # an empty list, say
+                said = _("Nothing to import from %(name)s: it holds no action.")
             messages.info(request, said % {"name": upload.name, "count": count})
             return render(request, "editors/import.html", context)
         PendingImport.forget_old()
