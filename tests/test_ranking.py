@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pytest
 from django.db import connection
 
-from unactions.records import search
+from unactions.records import facetindex, ranking, search
 from unactions.records.models import Action
 from unactions.records.query import (
     ActionQuery,
@@ -34,6 +35,21 @@ SEARCHES = [
     "哈哈",  # overlapping occurrences in 哈哈哈
     "维权 detention",
 ]
+
+
+@pytest.fixture(autouse=True, params=["read", "held"])
+def words(request, monkeypatch):
+    """Each test twice: every word's occurrences read from FTS5 at each search, and the
+    frequent words' counts held by the facet index (here every word of three or more
+    occurrences; at a million actions, of a million)."""
+    if request.param == "held":
+        monkeypatch.setattr(ranking, "FREQUENT", 3)
+    return request.param
+
+
+def held_words() -> dict:
+    indexed_query(ActionQuery.from_params({"q": "detention"}))  # the index brought up to date
+    return facetindex._index.frequent
 
 
 @pytest.fixture
@@ -155,3 +171,41 @@ def test_the_api_pages_through_a_search_by_relevance_as_sql_does(collection, cli
     expected = [a.record_id for a in find_actions(query)]
     seen, _ = walk(client, "/api/v1/actions?q=detention&limit=4", len(expected))
     assert seen == expected and len(seen) > 8
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL ranks every search")
+def test_the_counts_held_are_fts5s_own(collection, words):
+    held = held_words()
+    if words == "read":
+        assert held == {}
+        return
+    assert {"detention", "china", "hong", "kong"} <= held.keys()
+    with connection.cursor() as cursor:
+        for word in ("detention", "china", "kong"):
+            found = ranking._prefixed(cursor, word)
+            expected = np.bincount(found, minlength=len(held[word]))
+            assert held[word].tolist() == expected.tolist(), word
+    # A search in date order for held words alone finds FTS5's matches.
+    for q in ("detention", "hong kong"):
+        query = ActionQuery.from_params({"q": q, "sort": "newest"})
+        listed = listed_actions(query, indexed_query(query))
+        assert [a.pk for a in listed[0 : len(listed)]] == [a.pk for a in find_actions(query)]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL ranks every search")
+def test_the_counts_held_follow_edits_and_deletions(collection, words, monkeypatch):
+    assert same_scores("detention")
+    # From here on the index is patched with the changed actions, not read again.
+    monkeypatch.setattr(facetindex.FacetIndex, "load", lambda *_: pytest.fail("read whole"))
+    action = Action.objects.get(summary__startswith="Detention of a lawyer", date__day=3)
+    action.summary = "Detention, detention and detention again: China, in Hong Kong."
+    action.save()
+    search.refresh([action.pk])
+    assert same_scores("detention") and same_scores("china")
+    if words == "held":
+        assert held_words()["detention"][action.pk] == 3
+    Action.objects.filter(summary__startswith="Detention. Detention.").delete()
+    create_action(summary="Detention " * 300, date=dt.date(2011, 1, 1))  # past 255 of one
+    assert same_scores("detention") and same_scores("hong kong detention")
+    if words == "held":
+        assert held_words()["detention"].max() == 300

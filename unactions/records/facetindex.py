@@ -10,7 +10,9 @@ and reply state, and its links to issues, regions, governments and defenders, as
 arrays indexed by action id. Counting the matches of a query is then a few vector
 operations over those arrays (with `np.take` and `np.compress`, which select from a
 million values two to three times faster than indexing). It also holds the length of
-each action's indexed text, with which records/ranking.py ranks a search by relevance.
+each action's indexed text, with which records/ranking.py ranks a search by relevance,
+and on SQLite, for the words that occur a million times or more, how many times each
+action holds each: a search for them reads no full-text index at all.
 
 It is never stale. The tallies' triggers log the id of every action whose facet values
 or indexed text change (`ActionChange`), in the same transaction as the change; a large
@@ -26,7 +28,8 @@ other may see.
 
 A process keeps one index: a server process reads it in the background as it starts
 (`warm_up`, from unactions/wsgi.py), or else on its first query. The matches of a
-search come from the database's full-text index each time (FTS5 or PostgreSQL's).
+search come from the database's full-text index each time (FTS5 or PostgreSQL's), but
+for the frequent words the index holds.
 """
 
 from __future__ import annotations
@@ -190,6 +193,9 @@ class FacetIndex:
         # are counted by cell, which needs one pass over the matches instead of five.
         self.cells: dict[int, int] = {}  # packed values -> cell
         self.cell_values: dict[str, np.ndarray] = {}  # facet -> value code of each cell
+        # SQLite: the most frequent words, each with its count in each action (see
+        # `ranking.frequent_words`), which searches for them read instead of FTS5's.
+        self.frequent: dict[str, np.ndarray] = {}
 
     # Reading the database
 
@@ -204,6 +210,8 @@ class FacetIndex:
         for kind, table, column in LINKS:
             rows = _numbers(cursor, ("action_id", column), table)
             self.links[kind] = (rows[:, 0].astype(np.int32), _narrow(rows[:, 1]))
+        if cursor.db.vendor == "sqlite":
+            self.frequent = ranking.frequent_words(cursor, self.size)
 
     def patch(self, cursor, ids: list[int]) -> None:
         """Read these actions again (some may be gone)."""
@@ -239,6 +247,7 @@ class FacetIndex:
                 np.concatenate([actions[kept], added[:, 0].astype(np.int32)]),
                 np.concatenate([terms[kept], added[:, 1]]),
             )
+        self.frequent = ranking.frequent_words_patched(cursor, self.frequent, ids, self.size)
 
     @staticmethod
     def _empty_columns(size: int) -> dict[str, np.ndarray]:
@@ -383,6 +392,7 @@ class FacetIndex:
         index.links = dict(self.links)  # patched by replacing each pair
         index.cells = dict(self.cells)
         index.cell_values = dict(self.cell_values)
+        index.frequent = {word: counts.copy() for word, counts in self.frequent.items()}
         return index
 
     # Counting
@@ -569,7 +579,10 @@ class FacetIndex:
                     kept = rows[:, 0] < self.size
                     scores[rows[kept, 0].astype(np.int64)] = rows[kept, 1]
             elif ranked and ranking.rankable(terms):
-                return ranking.bm25(cursor, terms, self.columns["length"])
+                return ranking.bm25(cursor, terms, self.columns["length"], self.frequent)
+            elif all(not t.cjk and t.text in self.frequent for t in terms):
+                # Frequent words alone: their counts held give the same matches as FTS5.
+                return np.logical_and.reduce([self.frequent[t.text] > 0 for t in terms]), None
             else:
                 match = searchtext.fts5_query(terms)
                 rows = _numbers(

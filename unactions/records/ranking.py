@@ -5,7 +5,9 @@ seconds for a common word at a million actions, to find the best 25. The same sc
 come from what FTS5 itself stores, read in bulk:
 
 - how often each term occurs in each action: its own vocabulary table (`fts5vocab`, of
-  instances), one row per occurrence;
+  instances), one row per occurrence; for the most frequent words (`FREQUENT`), whose
+  occurrences take longest to read, held by the facet index (`frequent_words`), which
+  counts them again in the actions that change (`frequent_words_patched`);
 - each action's length in tokens: its `docsize` table, held by the facet index
   (records/facetindex.py), which reads it again for the actions that change;
 - the number of actions and their total length: its averages record.
@@ -24,12 +26,23 @@ import numpy as np
 
 from unactions.formats.searchtext import Term
 
-from .search import FTS_TABLE
+from .bulk import id_list, id_list_value
+from .search import FTS_TABLE, FTS_TOKENIZE
 
 # bm25's parameters in FTS5.
 K1, B = 1.2, 0.75
 
+# A word (of plain ASCII letters and digits) that occurs this many times or more in all
+# has its count in each action held in memory by the facet index (`frequent_words`):
+# reading its occurrences from FTS5 is most of a search's time, about 0.15 µs each (196
+# ms of the 290 of a search by relevance for the 1.3 million of "detention" at a million
+# actions). Rarer words are read from FTS5 at each search, in proportion as fast.
+FREQUENT = 1_000_000
 _VOCABULARY = "temp.records_action_search_instance"
+_ROWS = "temp.records_action_search_row"
+# The changed actions' texts, indexed apart as FTS5 indexes them, and their occurrences.
+_CHANGED = "records_action_search_changed"
+_CHANGED_VOCABULARY = "temp.records_action_search_changed_instance"
 
 
 def rankable(terms: list[Term]) -> bool:
@@ -39,26 +52,26 @@ def rankable(terms: list[Term]) -> bool:
     )
 
 
-def bm25(cursor, terms: list[Term], lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def bm25(
+    cursor, terms: list[Term], lengths: np.ndarray, held: dict[str, np.ndarray] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """The actions containing every term (a word as a prefix, Chinese as a phrase), as a
     mask by action id, and their bm25 scores, higher for better matches. `lengths` holds
-    each action's length in tokens by id; an action with a larger id is left out."""
+    each action's length in tokens by id; an action with a larger id is left out. The
+    counts of a word in `held` (`frequent_words`) are taken from there."""
     size = len(lengths)
-    cursor.execute(
-        f"CREATE VIRTUAL TABLE IF NOT EXISTS {_VOCABULARY} "
-        f"USING fts5vocab(main, {FTS_TABLE}, instance)"
-    )
+    _vocabularies(cursor)
     rows, tokens = _averages(cursor)
     average_length = tokens / rows
     matching = np.ones(size, dtype=bool)
     frequencies = []
     for term in terms:
-        found = _phrases(cursor, term.characters) if term.cjk else _prefixed(cursor, term.text)
-        if len(found) and found.max() >= size:
-            found = found[found < size]
-        # Counts fit in 32 bits: half the memory of bincount's own (a million actions).
-        frequency = np.bincount(found, minlength=size).astype(np.int32)
-        del found
+        if not term.cjk and held and term.text in held:
+            frequency = held[term.text][:size].astype(np.int32)
+        else:
+            found = _phrases(cursor, term.characters) if term.cjk else _prefixed(cursor, term.text)
+            frequency = _counts(found, size, np.int32)
+            del found
         matching &= frequency > 0
         frequencies.append(frequency)
     ids = np.flatnonzero(matching)
@@ -74,6 +87,73 @@ def bm25(cursor, terms: list[Term], lengths: np.ndarray) -> tuple[np.ndarray, np
         score += idf * ((found * (K1 + 1.0)) / (found + K1 * (1 - B + B * length / average_length)))
     scores[ids] = score
     return matching, scores
+
+
+def frequent_words(cursor, size: int) -> dict[str, np.ndarray]:
+    """The words (of plain ASCII letters and digits) that occur `FREQUENT` times or more,
+    each with how many times each action (by id, below `size`) holds it as a prefix, as
+    `bm25` counts a search's word: for the facet index to hold."""
+    _vocabularies(cursor)
+    # FTS5 counts each word's occurrences by reading its whole index (2 s at a million).
+    cursor.execute(f"SELECT term FROM {_ROWS} WHERE cnt >= %s", [FREQUENT])
+    words = [word for (word,) in cursor.fetchall() if word.isascii() and word.isalnum()]
+    return {word: _counts(_prefixed(cursor, word), size) for word in words}
+
+
+def frequent_words_patched(
+    cursor, held: dict[str, np.ndarray], changed: list[int], size: int
+) -> dict[str, np.ndarray]:
+    """`held` (from `frequent_words`) brought up to date for these changed actions (some
+    may be gone), and grown to `size`. Their texts are indexed apart, in a table of this
+    connection's own with FTS5's settings, and their occurrences read from it: a few
+    milliseconds for an action, 55 ms for 2,000 at a million (asking the full index for
+    one action's occurrences of a word read the whole word: 50-100 ms for each word)."""
+    if not held or not changed:
+        return held
+    cursor.execute(
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{_CHANGED} "
+        f"USING fts5(search_document, tokenize='{FTS_TOKENIZE}')"
+    )
+    cursor.execute(
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {_CHANGED_VOCABULARY} "
+        f"USING fts5vocab(temp, {_CHANGED}, instance)"
+    )
+    cursor.execute(f"DELETE FROM temp.{_CHANGED}")
+    cursor.execute(
+        f"INSERT INTO temp.{_CHANGED}(rowid, search_document) SELECT id, search_document "
+        f"FROM records_action WHERE id IN ({id_list('sqlite')})",
+        [id_list_value("sqlite", changed)],
+    )
+    patched = {}
+    for word, counts in held.items():
+        if len(counts) < size:
+            counts = np.concatenate([counts, np.zeros(size - len(counts), counts.dtype)])
+        counts[[pk for pk in changed if pk < size]] = 0
+        cursor.execute(
+            f"SELECT doc, count(*) FROM {_CHANGED_VOCABULARY} "
+            "WHERE term >= %s AND term < %s GROUP BY doc",
+            [word, word + "\U0010ffff"],
+        )
+        found = dict(cursor.fetchall())
+        if found:
+            most = max(found.values())
+            if most > np.iinfo(counts.dtype).max:
+                counts = counts.astype(np.min_scalar_type(most))
+            counts[list(found)] = list(found.values())
+        patched[word] = counts
+    cursor.execute(f"DELETE FROM temp.{_CHANGED}")
+    return patched
+
+
+def _counts(found: np.ndarray, size: int, dtype=None) -> np.ndarray:
+    """How many of `found` (action ids, one per occurrence) each action holds, by id
+    below `size`; in `dtype`, or the smallest unsigned type that holds the largest."""
+    if len(found) and found.max() >= size:
+        found = found[found < size]
+    counts = np.bincount(found, minlength=size)
+    if dtype is None:
+        dtype = np.min_scalar_type(int(counts.max()) if len(counts) else 0)
+    return counts.astype(dtype)
 
 
 def document_lengths(cursor, only: list[int] | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -104,6 +184,14 @@ def _varints(data: np.ndarray, widths: np.ndarray) -> np.ndarray:
     owner = np.repeat(np.arange(len(widths)), widths)
     shift = 7 * (ends[owner] - 1 - np.arange(len(data)))
     return np.add.reduceat((data.astype(np.int64) & 0x7F) << shift, starts)
+
+
+def _vocabularies(cursor) -> None:
+    """FTS5's tables of each occurrence (instance) and of each word's counts (row)."""
+    for name, kind in ((_VOCABULARY, "instance"), (_ROWS, "row")):
+        cursor.execute(
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {name} USING fts5vocab(main, {FTS_TABLE}, {kind})"
+        )
 
 
 def _averages(cursor) -> tuple[int, int]:
@@ -140,7 +228,7 @@ def _phrases(cursor, tokens: list[str]) -> np.ndarray:
 
 def _instances(cursor, where: str, params: list, *more: str) -> np.ndarray:
     """The action (and the `more` columns) of each row of FTS5's table of instances
-    that meets `where`, as one flat array (`bm25` creates the table)."""
+    that meets `where`, as one flat array (`_vocabularies` creates it)."""
     row = " || ',' || ".join(["doc", *more])
     cursor.execute(f"SELECT group_concat({row}) FROM {_VOCABULARY} WHERE {where}", params)
     return np.fromstring(cursor.fetchone()[0] or "", dtype=np.int64, sep=",")

@@ -33,6 +33,8 @@ from .models import Action, ActionDefender, ActionGovernment, ActionIssue, Actio
 from .serialize import CHUNK, with_records
 
 FTS_TABLE = "records_action_search"
+# How FTS5 splits and folds the text into words (records/ranking.py counts with it too).
+FTS_TOKENIZE = "unicode61 remove_diacritics 2"
 
 
 def document(
@@ -229,7 +231,7 @@ _INSERT_TRIGGER = f"""CREATE TRIGGER IF NOT EXISTS records_action_search_insert
 _SQLITE_INDEX = [
     f"""CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(
         search_document, content='records_action', content_rowid='id',
-        tokenize='unicode61 remove_diacritics 2')""",
+        tokenize='{FTS_TOKENIZE}')""",
     _INSERT_TRIGGER,
     f"""CREATE TRIGGER IF NOT EXISTS records_action_search_delete AFTER DELETE ON records_action
     BEGIN
