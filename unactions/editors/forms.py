@@ -30,6 +30,10 @@ class ActionForm(forms.ModelForm):
             for name in ("record_id", "mechanism", "action")
         }
 
+    class Media:
+        # The mechanism's box of choices as wide as those fields.
+        css = {"all": ["editors/action_form.css"]}
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:

@@ -92,12 +92,14 @@ def import_actions(request):
         if not plan.created and not plan.updated:
             # Nothing to confirm: said at once, with the form for another file.
             count = len(plan.unchanged)
-            said = ngettext(
-                "Nothing to import from %(name)s: its %(count)s action is stored as it is.",
-                "Nothing to import from %(name)s: its %(count)s actions are stored as they are.",
-                count,
-            )
-            if not count:  # an empty list, say
+            if count:
+                said = ngettext(
+                    "Nothing to import from %(name)s: its %(count)s action is stored as it is.",
+                    "Nothing to import from %(name)s: its %(count)s actions are stored as they "
+                    "are.",
+                    count,
+                )
+            else:  # an empty list, say
                 said = _("Nothing to import from %(name)s: it holds no action.")
             messages.info(request, said % {"name": upload.name, "count": count})
             return render(request, "editors/import.html", context)

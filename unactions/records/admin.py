@@ -201,10 +201,6 @@ class ActionAdmin(admin.ModelAdmin):
     search_fields = ("record_id",)  # and the words of the full-text index: see below
     autocomplete_fields = ("mechanism_term",)
     readonly_fields = ("created", "updated", "revision")
-
-    class Media:
-        css = {"all": ["editors/action_form.css"]}
-
     inlines = (
         GovernmentInline,
         IssueInline,

@@ -36,7 +36,8 @@ K1, B = 1.2, 0.75
 # has its count in each action held in memory by the facet index (`frequent_words`):
 # reading its occurrences from FTS5 is most of a search's time, about 0.15 µs each (196
 # ms of the 290 of a search by relevance for the 1.3 million of "detention" at a million
-# actions). Rarer words are read from FTS5 at each search, in proportion as fast.
+# actions). Rarer words are read from FTS5 at each search, in a time proportional to
+# their occurrences.
 FREQUENT = 1_000_000
 _VOCABULARY = "temp.records_action_search_instance"
 _ROWS = "temp.records_action_search_row"
@@ -106,7 +107,7 @@ def frequent_words_patched(
     """`held` (from `frequent_words`) brought up to date for these changed actions (some
     may be gone), and grown to `size`. Their texts are indexed apart, in a table of this
     connection's own with FTS5's settings, and their occurrences read from it: a few
-    milliseconds for an action, 55 ms for 2,000 at a million (asking the full index for
+    milliseconds for an action, 46 ms for 2,000 at a million (asking the full index for
     one action's occurrences of a word read the whole word: 50-100 ms for each word)."""
     if not held or not changed:
         return held
