@@ -307,6 +307,53 @@ def test_an_action_added_after_a_load_gets_an_id_of_its_own(seeded):
     assert copied.pk > max(models.Action.objects.exclude(pk=copied.pk).values_list("pk", flat=True))
 
 
+def test_a_loaded_action_never_takes_the_key_of_a_deleted_one(seeded, seed_records):
+    """The loader takes new actions' keys itself (SQLite: after the highest ever given,
+    as AUTOINCREMENT does; PostgreSQL: from the sequence): a deleted action's key, which
+    its history may still name, is not given again."""
+    newest = models.Action.objects.order_by("-pk").first()
+    deleted_key = newest.pk
+    newest.delete()
+    again = copy.deepcopy(seed_records[:2])
+    for record in again:
+        record.id += "-again"
+    load_records(again)
+    keys = sorted(
+        models.Action.objects.filter(record_id__endswith="-again").values_list("pk", flat=True)
+    )
+    assert keys == [deleted_key + 1, deleted_key + 2]
+    assert [models.Action.objects.get(pk=k).record_id for k in keys] == [r.id for r in again]
+
+
+def test_a_large_first_load_asks_for_its_pages_to_be_written_once(db, seed_records, monkeypatch):
+    """Into a database with no actions, a large load asks for the rollback journal
+    (`bulk.written_once`, tested below); a small load, or one into a database that
+    holds actions, keeps the write-ahead log: readers go on reading meanwhile."""
+    from unactions.records import loader
+
+    asked = []
+    original = loader.written_once
+
+    def watched():
+        asked.append(models.Action.objects.count())
+        with original() as switched:
+            yield switched
+
+    monkeypatch.setattr(loader, "BULK", 5)
+    monkeypatch.setattr(loader, "written_once", contextlib.contextmanager(watched))
+    load_records(seed_records[:4])  # below BULK
+    assert asked == []
+    models.Action.objects.all().delete()
+    load_records(seed_records)
+    assert asked == [0]
+    again = copy.deepcopy(seed_records)
+    for record in again:
+        record.id += "-again"
+    load_records(again)
+    assert asked == [0]
+    assert models.Action.objects.count() == 44
+
+
 def test_the_summary_separates_thousands():
     from unactions.records.loader import ImportResult
 

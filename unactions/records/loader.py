@@ -21,7 +21,7 @@ from unactions.formats.errors import Problem, RecordsError
 from unactions.formats.record import ACTION_TYPES, BODIES, Record
 
 from . import models, search, tallies
-from .bulk import Inserter, chunks, indexes_dropped, tuned_for_large_load
+from .bulk import Inserter, chunks, indexes_dropped, tuned_for_large_load, written_once
 from .history import authorship, version, with_editorial
 from .serialize import record_of
 
@@ -78,7 +78,11 @@ def load_records(
         raise RecordsError([*error.problems, *checker.problems]) from None
     result = ImportResult()
     try:
-        with transaction.atomic(), ExitStack() as stack:
+        with ExitStack() as stack:
+            if len(first) >= BULK and not models.Action.objects.exists():
+                # A first large load: written once, where no one else is reading.
+                stack.enter_context(written_once())
+            stack.enter_context(transaction.atomic())
             bulk = _Bulk()
             drop_indexes_after = None
             if len(first) >= BULK:
@@ -342,7 +346,7 @@ def _create(
         rows.append((*_columns(record, mechanism), "", documents[-1], status, 1, now, now))
     editorial = ("summary_zh", "search_document", "status", "revision", "created", "updated")
     inserter = Inserter(models.Action, (*_ACTION_FIELDS, *editorial))
-    ids = dict(inserter.insert_returning(rows, ["record_id", "id"]))
+    ids = dict(zip((r.id for r in records), inserter.insert_keyed(rows), strict=True))
     term_ids = [_term_ids(record, terms) for record in records]
     _insert_children([(ids[r.id], r, t) for r, t in zip(records, term_ids, strict=True)])
     if bulk.search:
