@@ -7,6 +7,7 @@ untouched, a different one replaces its fields, a new id creates an action.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -195,74 +196,70 @@ class _Checker:
 
     def check(self, records: Iterable[Record]) -> bool:
         """Check more records; whether no record checked so far has a problem."""
-        problems = self.problems
         for record in records:
             self._number += 1
-            where = f"record {self._number} ({record.id})"
-            if record.id in self._seen:
-                problems.append(Problem(f"the id {record.id!r} appears twice", entry=where))
-            self._seen.add(record.id)
-            if record.body not in BODIES:
-                problems.append(
-                    Problem(
-                        f"unknown body {record.body!r} (one of {', '.join(BODIES)})", entry=where
-                    )
-                )
-            if record.action_type not in ACTION_TYPES:
-                problems.append(
-                    Problem(
-                        f"unknown action_type {record.action_type!r} "
-                        f"(one of {', '.join(ACTION_TYPES)})",
-                        entry=where,
-                    )
-                )
-            for key in ("governments", "issues", "regions", "defenders"):
-                names = getattr(record, key)
-                if len(set(names)) == len(names):
-                    continue
-                if repeated := sorted({n for n in names if names.count(n) > 1}):
-                    problems.append(
-                        Problem(f"{key} lists {', '.join(map(repr, repeated))} twice", entry=where)
-                    )
-        return not problems
+            if found := self._problems(record):
+                where = f"record {self._number} ({record.id})"
+                self.problems.extend(Problem(message, entry=where) for message in found)
+        return not self.problems
+
+    def _problems(self, record: Record) -> list[str]:
+        found = []
+        if record.id in self._seen:
+            found.append(f"the id {record.id!r} appears twice")
+        self._seen.add(record.id)
+        if record.body not in BODIES:
+            found.append(f"unknown body {record.body!r} (one of {', '.join(BODIES)})")
+        if record.action_type not in ACTION_TYPES:
+            found.append(
+                f"unknown action_type {record.action_type!r} (one of {', '.join(ACTION_TYPES)})"
+            )
+        for key in ("governments", "issues", "regions", "defenders"):
+            names = getattr(record, key)
+            if len(set(names)) != len(names):
+                repeated = sorted({n for n in names if names.count(n) > 1})
+                found.append(f"{key} lists {', '.join(map(repr, repeated))} twice")
+        return found
 
 
 class _Terms:
     """Vocabulary rows by name: looked up in bulk, created in bulk when missing."""
 
     def __init__(self):
-        self._cache: dict[tuple[type, str], object] = {}
-        self._ids: dict[tuple[type, str], int] = {}
+        # By model, then by name (a dict a model: a large load looks names up millions
+        # of times).
+        self._terms: dict[type, dict[str, object]] = defaultdict(dict)
+        self.ids: dict[type, dict[str, int]] = defaultdict(dict)
         self.any_chinese = False  # whether a term at hand has a Chinese name
 
     def get(self, model, name: str):
-        return self._cache[(model, name)]
-
-    def id(self, model, name: str) -> int:
-        return self._ids[(model, name)]
+        return self._terms[model][name]
 
     def preload(self, records: Sequence[Record]) -> None:
         # The names not yet at hand, with what a new term of each needs beside its name.
         missing: dict[type, dict[str, dict]] = {
             model: {} for model in (models.Mechanism, *_TERM_FIELDS.values())
         }
-        cache = self._cache
+        mechanisms = self._terms[models.Mechanism]
         for record in records:
             mechanism = extract.named_mechanism(record.mechanism)
-            if (models.Mechanism, mechanism) not in cache:
+            if mechanism not in mechanisms:
                 missing[models.Mechanism].setdefault(mechanism, {"body": record.body})
-            for attribute, model in _TERM_FIELDS.items():
+        for attribute, model in _TERM_FIELDS.items():
+            known, wanted = self._terms[model], missing[model]
+            # A region the vocabulary lacks goes after the deployment's own.
+            extra = {"position": 100} if model is models.Region else {}
+            for record in records:
                 for name in getattr(record, attribute):
-                    if (model, name) not in cache and name not in missing[model]:
-                        # A region the vocabulary lacks goes after the deployment's own.
-                        missing[model][name] = {"position": 100} if model is models.Region else {}
+                    if name not in known and name not in wanted:
+                        wanted[name] = extra
         for model, names in missing.items():
             if not names:
                 continue
             for chunk in chunks(names, CHUNK):
                 for term in model.objects.filter(name__in=chunk):
                     self._add(term)
-            new = [n for n in names if (model, n) not in self._cache]
+            new = [n for n in names if n not in self._terms[model]]
             slugs = _unique_slugs(model, new)
             created = model.objects.bulk_create(
                 model(name=n, slug=slugs[n], **names[n]) for n in new
@@ -271,8 +268,8 @@ class _Terms:
                 self._add(term)
 
     def _add(self, term) -> None:
-        self._cache[(type(term), term.name)] = term
-        self._ids[(type(term), term.name)] = term.pk
+        self._terms[type(term)][term.name] = term
+        self.ids[type(term)][term.name] = term.pk
         self.any_chinese = self.any_chinese or bool(term.name_zh)
 
 
@@ -438,8 +435,9 @@ def _chinese_names(record: Record, mechanism: models.Mechanism, terms: _Terms) -
 
 def _term_ids(record: Record, terms: _Terms) -> dict[str, list[int]]:
     """The ids of a record's terms, by the kind of their link (as `_LINKS` names it)."""
+    ids = terms.ids
     return {
-        kind: [terms.id(_TERM_FIELDS[attribute], name) for name in getattr(record, attribute)]
+        kind: [ids[_TERM_FIELDS[attribute]][name] for name in getattr(record, attribute)]
         for _, kind, attribute in _LINKS
     }
 

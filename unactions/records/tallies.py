@@ -379,10 +379,10 @@ class Counts:
         if status != "published" or embargo_until is not None:
             return
         self._actions[(body, action_type, date.year, date.month, mechanism_id, responded)] += 1
+        counted = self._terms
         for kind, ids in terms.items():
             for term_id in ids:
-                self._terms[(kind, body, action_type, term_id)] += 1
-                self._terms[(kind, "", "", term_id)] += 1
+                counted[(kind, body, action_type, term_id)] += 1
         if responded:
             dated = response_date is not None
             days = (response_date - date).days if dated else 0
@@ -390,6 +390,10 @@ class Counts:
                 self._replies[(government_id, body, action_type, dated, days)] += 1
 
     def save(self) -> None:
+        # Each term's count of every body and type: the sum of its counts by body and
+        # type, added here once rather than for each action.
+        for (kind, _, _, term_id), n in list(self._terms.items()):
+            self._terms[(kind, "", "", term_id)] += n
         with connection.cursor() as cursor:
             for table, added in zip(
                 _KEYS, (self._actions, self._terms, self._replies), strict=True
