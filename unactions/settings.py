@@ -169,9 +169,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             # A new database is laid out in pages of 16 KB (an existing one keeps its
             # own): a large import writes it in a quarter as many steps (at a million
             # actions 9,300 a second against 7,600 in pages of 4 KB; the queries as
-            # fast). Readers never wait for a writer (write-ahead log). A page cache of
-            # 32 MB a connection: of 64 MB, the larger pages filled more (the server's
-            # two workers took 90 MB more).
+            # fast). Readers never wait for a writer (write-ahead log; a first large
+            # load alone with the database writes without it: `bulk.written_once`). A
+            # page cache of 32 MB a connection: of 64 MB, the larger pages filled more
+            # (the server's two workers took 90 MB more).
             "init_command": (
                 "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
                 "PRAGMA cache_size=-32768"

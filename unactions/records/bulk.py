@@ -281,7 +281,7 @@ def written_once(using: str = "default"):
     The log writes every page twice (into the log, then into the database when the log
     is checkpointed); a rollback journal keeps a copy of only the pages that held
     something before, which in a new database are few, and the rest is written once.
-    A million actions took a third less time to store.
+    At a million actions the load took about 15% less time (benchmarks/README.md).
 
     The price: until the load ends, no other connection can read the database (one that
     tries fails at once with "database is locked"), where with the log it would read
