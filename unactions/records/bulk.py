@@ -3,9 +3,9 @@ loader and of copy-database (records/database_copy.py).
 
 `Inserter` turns plain tuples into one `executemany` per table (on PostgreSQL, COPY),
 with new primary keys taken beforehand where the caller needs them, adapting dates and
-JSON the way the model's fields would. It runs inside the caller's transaction and skips Django's
-per-instance work (signals, `save()`), so only those two use it: the loader for new
-actions, the copy for rows that are already whole.
+JSON the way the model's fields would. It runs inside the caller's transaction and skips
+Django's per-instance work (signals, `save()`), so only those two use it: the loader for
+new actions, the copy for rows that are already whole.
 """
 
 from __future__ import annotations
