@@ -11,6 +11,7 @@ PO = Path(__file__).resolve().parent.parent / "unactions/locale/zh_Hans/LC_MESSA
 
 ZH = {
     "Public site": "公共网站",
+    "record": "记录",
     "introduction": "简介",
     "introduction in Chinese": "中文简介",
     "updated": "更新于",

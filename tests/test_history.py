@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import copy
 
+import pytest
+from django.db import transaction
+
 from unactions.records import history
 from unactions.records.loader import load_records
 from unactions.records.models import Action, ActionVersion
@@ -32,8 +35,11 @@ def change_form(client, action: Action, **changes) -> dict:
 def test_an_import_is_a_version_with_its_author(seeded):
     version = ActionVersion.objects.get(record_id=ACTION_ID)
     assert (version.number, version.kind) == (1, "created")
-    assert version.data["summary"].startswith("The UN experts raised concerns")
-    assert version.data["status"] == "published"
+    # Its data is the action itself until the action changes (not written twice).
+    assert version.data is None
+    data = history.data_of(version)
+    assert data["summary"].startswith("The UN experts raised concerns")
+    assert data["status"] == "published"
 
 
 def test_an_edit_in_the_form_is_stored_with_who_and_what(client, seeded, bob):
@@ -112,7 +118,62 @@ def test_a_deleted_action_is_recovered_by_an_admin(client, seeded, alice, bob):
 def test_editorial_fields_are_part_of_the_history(seeded, bob):
     action = Action.objects.get(record_id=ACTION_ID)
     first = ActionVersion.objects.get(record_id=ACTION_ID)
+    history.keep([action.pk])  # as whatever changes an action does first
     Action.objects.filter(pk=action.pk).update(status="draft", summary_zh="摘要")
     history.restore(first, user=bob)
     action.refresh_from_db()
     assert (action.status, action.summary_zh) == ("published", "")
+
+
+def first_version(record_id: str = ACTION_ID) -> ActionVersion:
+    return ActionVersion.objects.filter(record_id=record_id).order_by("pk")[0]
+
+
+def test_a_loads_first_version_is_written_out_before_the_action_changes(seeded, client, bob):
+    """A load's first versions hold no copy of the action while it is unchanged; each
+    way of changing it writes the copy out first, so that version still shows the
+    action as the load left it."""
+    original = history.data_of(first_version())
+    assert first_version().data is None
+    client.force_login(bob)
+    action = Action.objects.get(record_id=ACTION_ID)
+    document = action.documents.first()
+    response = client.post(
+        f"/admin/records/document/{document.pk}/change/",
+        {"action": action.pk, "position": 0, "label": "Renamed letter", "url": document.url or ""},
+    )
+    assert response.status_code == 302
+    assert first_version().data == original
+    versions = ActionVersion.objects.filter(record_id=ACTION_ID).order_by("pk")
+    changes = history.changes(versions[0].data, versions[1].data)
+    assert [c.field for c in changes] == ["documents"]
+
+
+def test_deleting_an_action_keeps_its_first_version(seeded, bob):
+    action = Action.objects.get(record_id=ACTION_ID)
+    original = history.data_of(first_version())
+    history.delete_with_history(action, user=bob)
+    first, deleted = ActionVersion.objects.filter(record_id=ACTION_ID).order_by("pk")
+    assert (first.data, first.action) == (original, None)
+    assert deleted.kind == "deleted"
+
+
+def test_a_change_that_did_not_keep_the_first_version_is_refused(seeded):
+    """Whatever changes an action must write out its first version before: a new
+    version over one not written out is refused, and the transaction rolls back."""
+    action = Action.objects.get(record_id=ACTION_ID)
+    with pytest.raises(RuntimeError, match="history.keep"), transaction.atomic():
+        Action.objects.filter(pk=action.pk).update(summary="Changed behind history's back.")
+        history.record_version(action, ActionVersion.Kind.UPDATED)
+    assert Action.objects.get(pk=action.pk).summary == action.summary
+    assert list(ActionVersion.objects.filter(record_id=ACTION_ID).values_list("kind")) == [
+        ("created",)
+    ]
+
+
+def test_a_version_not_yet_written_out_shows_the_action_in_the_admin(client, seeded, bob):
+    client.force_login(bob)
+    version = first_version()
+    assert version.data is None
+    html = client.get(f"/admin/records/actionversion/{version.pk}/change/").content.decode()
+    assert "The UN experts raised concerns" in html

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from unactions.records import search, vocabulary
+from unactions.records import history, search, vocabulary
 from unactions.records.history import snapshot
 from unactions.records.models import Action, ActionVersion, Defender, Issue, Mechanism
 from unactions.records.serialize import record_of
@@ -38,6 +38,11 @@ def test_renaming_an_issue_updates_its_actions(client, seeded, alice, language):
         "alice",
         "issue renamed to human rights lawyers (profession)",
     )
+    # The import's first version still reads as the action was before the rename.
+    first = ActionVersion.objects.filter(
+        record_id="2020-12-16-special-procedures-press-release"
+    ).last()
+    assert first.data["issues"] == ["human rights lawyer", "arbitrary detention"]
     assert "profession" in client.get("/?q=profession").content.decode()
 
 
@@ -55,6 +60,10 @@ def test_merging_two_issue_tags(client, seeded, alice):
         "human rights lawyers",
         "arbitrary detention",
     ]
+    first = ActionVersion.objects.filter(
+        record_id="2020-12-16-special-procedures-press-release"
+    ).last()
+    assert first.data["issues"] == ["human rights lawyer", "arbitrary detention"]
     data = json.loads(client.get("/actions.json?issue=human-rights-lawyers").getvalue())
     assert [r["id"] for r in data] == [
         "2020-12-16-special-procedures-press-release",
@@ -141,10 +150,14 @@ def test_a_term_in_many_actions_changes_them_a_chunk_at_a_time(seeded, monkeypat
     issue = Issue.objects.get(name="arbitrary detention")
     using = vocabulary.actions_using([issue])
     before = dict(Action.objects.filter(pk__in=using).values_list("pk", "revision"))
+    history.keep(using)  # as the admin does before a rename
     issue.name = "detention without trial"
     issue.save()
     vocabulary.actions_changed(using, comment="issue renamed to detention without trial")
     assert len(using) > 4
+    for action_id in using:
+        first = ActionVersion.objects.filter(action_id=action_id).order_by("pk")[0]
+        assert "arbitrary detention" in first.data["issues"]
     for action in Action.objects.with_record().filter(pk__in=using):
         assert action.revision == before[action.pk] + 1
         assert "detention without trial" in action.issue_names()

@@ -67,7 +67,11 @@ def conflict_message(record_id: str, base: int):
             for v in versions
         )
     )
-    changes = history.changes(before.data if before else None, latest.data) if latest else []
+    changes = (
+        history.changes(history.data_of(before) if before else None, history.data_of(latest))
+        if latest
+        else []
+    )
     items = format_html_join(
         "", "<li><strong>{}</strong>: {} → {}</li>", ((c.field, c.old, c.new) for c in changes)
     )

@@ -157,7 +157,9 @@ def action_history(request, object_id: str):
         rows.append(
             {
                 "version": version,
-                "changes": history.changes(previous.data if previous else None, version.data),
+                "changes": history.changes(
+                    history.data_of(previous) if previous else None, history.data_of(version)
+                ),
                 "is_first": previous is None,
             }
         )

@@ -9,6 +9,8 @@ recover deleted actions. Roles and their permissions: records/roles.py.
 
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -291,6 +293,8 @@ class ActionAdmin(admin.ModelAdmin):
         return editor_views.action_history(request, object_id)
 
     def save_model(self, request, obj, form, change):
+        if change:
+            history.keep([obj.pk])  # the action as it was, before the form's changes
         obj.revision = (
             models.Action.objects.filter(pk=obj.pk).values_list("revision", flat=True).first() or 0
         ) + 1
@@ -367,12 +371,13 @@ class TermAdmin(admin.ModelAdmin):
         return results, distinct
 
     def save_model(self, request, obj, form, change):
+        renamed = change and "name" in form.changed_data
+        affected = vocabulary.actions_using([obj]) if renamed else []
+        history.keep(affected)  # their records before the rename
         super().save_model(request, obj, form, change)
-        if change and "name" in form.changed_data:
+        if renamed:
             vocabulary.actions_changed(
-                vocabulary.actions_using([obj]),
-                user=request.user,
-                comment=f"{_kind(obj)} renamed to {obj}",
+                affected, user=request.user, comment=f"{_kind(obj)} renamed to {obj}"
             )
         elif change and "name_zh" in form.changed_data:
             vocabulary.renamed_in_chinese([obj])
@@ -449,15 +454,23 @@ class PartOfActionAdmin(admin.ModelAdmin):
     formfield_overrides = URL_FIELDS
 
     def save_model(self, request, obj, form, change):
+        # Its action, and the one it was part of if it moved.
+        actions = {obj.action_id}
+        if change:
+            actions.add(type(obj).objects.filter(pk=obj.pk).values_list("action", flat=True)[0])
+        history.keep(actions)
         super().save_model(request, obj, form, change)
-        vocabulary.actions_changed(
-            [obj.action_id], user=request.user, comment=f"{_kind(obj)} edited"
-        )
+        vocabulary.actions_changed(actions, user=request.user, comment=f"{_kind(obj)} edited")
 
     def delete_model(self, request, obj):
-        super().delete_model(request, obj)
+        self.delete_queryset(request, type(obj).objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        actions = set(queryset.values_list("action", flat=True))
+        history.keep(actions)
+        super().delete_queryset(request, queryset)
         vocabulary.actions_changed(
-            [obj.action_id], user=request.user, comment=f"{_kind(obj)} edited"
+            actions, user=request.user, comment=f"{_kind(queryset.model)} edited"
         )
 
 
@@ -491,6 +504,13 @@ class ActionVersionAdmin(admin.ModelAdmin):
     list_filter = ("kind", "created")
     search_fields = ("record_id",)  # see get_search_results
     search_help_text = _("The identifier of an action, or its beginning.")
+    # What the version recorded, also where it is still the action itself.
+    exclude = ("data",)
+    readonly_fields = ("recorded",)
+
+    @admin.display(description=_("record"))
+    def recorded(self, obj) -> str:
+        return json.dumps(history.data_of(obj), ensure_ascii=False, indent=1)
 
     def get_search_results(self, request, queryset, search_term):
         def starting(versions, term):

@@ -1,14 +1,16 @@
 """Every change to an action: who made it, when and what, and the way back.
 
 After each save the loader and the editors' interface call `record_version`, which
-stores the whole record as it now is. Two versions compare field by field (`changes`);
-`restore` brings an action back to an earlier version, or back from deletion.
+stores the whole record as it now is (a load's first versions wait: see `keep`). Two
+versions compare field by field (`changes`); `restore` brings an action back to an
+earlier version, or back from deletion.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,8 +19,9 @@ from django.db.models import Max
 
 from unactions.formats import jsonfile
 
+from .bulk import chunks
 from .models import Action, ActionVersion
-from .serialize import record_of
+from .serialize import CHUNK, record_of, with_records
 
 EDITORIAL_FIELDS = ("status", "embargo_until", "summary_zh")
 
@@ -27,6 +30,46 @@ def snapshot(action: Action, record: dict | None = None) -> dict[str, Any]:
     """The action's record and editorial fields, as stored in a version."""
     data = record if record is not None else record_of(action).to_dict()
     return with_editorial(data, action.status, action.embargo_until, action.summary_zh)
+
+
+def data_of(version: ActionVersion) -> dict[str, Any]:
+    """What a version recorded: its data, or for a first version not yet written out
+    (see `ActionVersion`), the action as it is now, which is still what it recorded."""
+    if version.data is not None:
+        return version.data
+    # Kept since this version was read?
+    kept = ActionVersion.objects.filter(pk=version.pk).values_list("data", flat=True).first()
+    if kept is not None:
+        return kept
+    return snapshot(Action.objects.with_record().get(pk=version.action_id))
+
+
+def keep(action_ids: Iterable[int]) -> None:
+    """Before these actions change or go: write out the data of their versions that
+    have none yet (a load's first versions, see `ActionVersion`), from the actions as
+    they are now. In a few statements a chunk of actions."""
+    for chunk in chunks(sorted(set(action_ids)), CHUNK):
+        pending = {
+            version.action_id: version
+            for version in ActionVersion.objects.filter(
+                action_id__in=chunk, data__isnull=True
+            ).only("pk", "action_id")
+        }
+        if not pending:
+            continue
+        actions = Action.objects.filter(pk__in=list(pending))
+        for action, record in with_records(actions, fields=EDITORIAL_FIELDS):
+            pending[action.pk].data = snapshot(action, record.to_dict())
+        ActionVersion.objects.bulk_update(pending.values(), ["data"])
+
+
+def check_kept(action_ids: Iterable[int]) -> None:
+    """Refuse to go on where one of these actions, about to get a new version, still has
+    a version without data: whatever changed the action did not `keep` it first, and
+    that version would now read as the changed action. The transaction then rolls back."""
+    for chunk in chunks(sorted(set(action_ids)), CHUNK):
+        if ActionVersion.objects.filter(action_id__in=chunk, data__isnull=True).exists():
+            raise RuntimeError("an action changed before its first version was kept (history.keep)")
 
 
 def with_editorial(
@@ -49,6 +92,7 @@ def authorship(user, author: str = ""):
 
 def record_version(action: Action, kind: str, **details) -> ActionVersion:
     """Store the action as it is now (see `version`)."""
+    check_kept([action.pk])
     new = version(action, kind, **details)
     new.save()
     return new
@@ -83,6 +127,7 @@ def version(
 def delete_with_history(action: Action, *, user=None, comment: str = "") -> ActionVersion:
     """Delete an action, keeping its last state so that an admin can recover it."""
     with transaction.atomic():
+        keep([action.pk])
         version = record_version(action, ActionVersion.Kind.DELETED, user=user, comment=comment)
         ActionVersion.objects.filter(record_id=action.record_id).update(action=None)
         action.delete()
@@ -120,11 +165,13 @@ def restore(version: ActionVersion, *, user=None) -> Action:
     """Make the action what `version` recorded: a revert, or a recovery after deletion."""
     from .loader import load_records
 
-    data = dict(version.data)
+    data = dict(data_of(version))
     editorial = {key: data.pop(key, None) for key in EDITORIAL_FIELDS}
     [record] = jsonfile.loads(json.dumps([data]))
     with transaction.atomic():
-        existed = Action.objects.filter(record_id=record.id).exists()
+        existing = list(Action.objects.filter(record_id=record.id).values_list("pk", flat=True))
+        existed = bool(existing)
+        keep(existing)
         load_records([record], user=user, history=False)
         action = Action.objects.get(record_id=record.id)
         action.status = editorial["status"] or action.status

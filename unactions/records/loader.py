@@ -23,7 +23,7 @@ from unactions.formats.record import ACTION_TYPES, BODIES, Record
 
 from . import models, search, tallies
 from .bulk import Inserter, chunks, indexes_dropped, tuned_for_large_load, written_once
-from .history import authorship, version, with_editorial
+from .history import authorship, keep, version
 from .serialize import record_of
 
 
@@ -354,7 +354,8 @@ def _create(
         for record, mechanism, linked in zip(records, mechanisms, term_ids, strict=True):
             _count(bulk.counts, record, mechanism, status, linked)
     if history is not None:
-        # The first version of each action, as `history.version` would make it.
+        # The first version of each action, as `history.version` would make it but
+        # without its data: the action itself until it changes (`history.keep`).
         user, author = authorship(history["user"], history["author"])
         user_id = user.pk if user is not None else None
         fields = ("record_id", "action", "number", "kind", "user", "author", "comment")
@@ -368,7 +369,7 @@ def _create(
                 author,
                 history["comment"][:500],
                 now,
-                with_editorial(record.to_dict(), status, None, ""),
+                None,
             )
             for record in records
         )
@@ -401,6 +402,7 @@ def _store(changes: list[tuple[models.Action, Record, str]], terms: _Terms, bulk
     if not changes:
         return
     terms.preload([record for _, record, _ in changes])
+    keep([action.pk for action, _, _ in changes])
     if bulk.counts is not None:
         tallies.count([action.pk for action, _, _ in changes], -1)
     for action, record, _ in changes:

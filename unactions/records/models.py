@@ -536,6 +536,11 @@ class ActionVersion(models.Model):
     `data` is the record (docs/record-schema.md) with the editorial fields the schema
     leaves out (status, embargo, Chinese summary), so any two versions can be compared
     and any version restored, even after the action was deleted.
+
+    The first version of an action the loader created has no `data` (None) for as long
+    as the action is as that load left it: its data is the action itself, and a load
+    does not write every action twice (`history.data_of` reads either). Whatever
+    changes or deletes an action writes that data out first (`history.keep`).
     """
 
     class Kind(models.TextChoices):
@@ -557,7 +562,7 @@ class ActionVersion(models.Model):
     author = models.CharField(_("by"), max_length=150, blank=True)
     comment = models.CharField(_("comment"), max_length=500, blank=True)
     created = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
-    data = models.JSONField()
+    data = models.JSONField(null=True)
 
     class Meta:
         ordering = ["-created", "-pk"]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import F, OuterRef, Subquery
 
-from . import models, search
+from . import history, models, search
 from .bulk import chunks
 from .history import version
 from .serialize import CHUNK, with_records
@@ -108,6 +108,7 @@ def actions_changed(action_ids, *, user=None, comment: str) -> None:
         "related": search.REINDEXED["related"],
     }
     for chunk in chunks(sorted(set(action_ids)), CHUNK):
+        history.check_kept(chunk)
         models.Action.objects.filter(pk__in=chunk).update(revision=F("revision") + 1)
         actions = list(with_records(models.Action.objects.filter(pk__in=chunk), **extra))
         search.reindex(actions)
@@ -125,6 +126,7 @@ def merge(keep, others, *, user=None) -> int:
     link_model, field = LINKS[type(keep)]
     with transaction.atomic():
         affected = actions_using(others)
+        history.keep(affected)  # their records before the merge
         if link_model is None:
             models.Action.objects.filter(**{f"{field}__in": others}).update(**{field: keep})
         else:
