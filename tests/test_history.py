@@ -130,9 +130,10 @@ def first_version(record_id: str = ACTION_ID) -> ActionVersion:
 
 
 def test_a_loads_first_version_is_written_out_before_the_action_changes(seeded, client, bob):
-    """A load's first versions hold no copy of the action while it is unchanged; each
-    way of changing it writes the copy out first, so that version still shows the
-    action as the load left it."""
+    """A load's first versions hold no copy of the action while it is unchanged; what
+    changes it writes the copy out first, so that version still shows the action as the
+    load left it. Here a document edited on its own; the action form, an import, a
+    term's rename and merge, a deletion and a revert are tested beside their own."""
     original = history.data_of(first_version())
     assert first_version().data is None
     client.force_login(bob)
