@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 import sqlite3
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.db import connection, connections, transaction
 from django.db.backends.sqlite3.base import DatabaseWrapper
 
+from tests.conftest import SEED_TEXT
 from unactions.records.bulk import written_once
 
 pytestmark = pytest.mark.skipif(
@@ -82,3 +88,83 @@ def test_inside_a_transaction_nothing_switches(database_file):
     with transaction.atomic(using="file"), written_once("file") as switched:
         assert not switched
     assert journal_mode() == "wal"
+
+
+# A process that crashes (no cleanup at all) in the middle of a first large load,
+# after some of its pages have reached the database file.
+_CRASHING_LOAD = """
+import contextlib, hashlib, os, sys
+import django
+
+django.setup()
+from django.core.management import call_command
+from django.db import connection
+
+from unactions.formats.page import parse_page
+from unactions.records import loader
+
+call_command("migrate", verbosity=0)
+loader.BULK = loader.CHUNK = 5
+loader.tuned_for_large_load = contextlib.nullcontext  # no larger page cache
+with connection.cursor() as cursor:
+    cursor.execute("PRAGMA cache_size = 2")  # two pages, so that the load spills
+path = connection.settings_dict["NAME"]
+records = parse_page(open(sys.argv[1], encoding="utf-8").read()).records
+
+
+def crash(done):
+    if done >= 15:
+        journal = path + "-journal"
+        size = os.path.getsize(journal) if os.path.exists(journal) else 0
+        with open(path, "rb") as database:
+            print(size, hashlib.sha256(database.read()).hexdigest(), flush=True)
+        os._exit(3)
+
+
+loader.load_records(records, progress=crash)
+"""
+
+
+def test_a_first_load_that_crashes_midway_leaves_nothing_behind(tmp_path):
+    """Written once, a load that dies is rolled back by the next connection from the
+    rollback journal, as it would be from the log: nothing of it is left, the
+    database is whole, and the log is back once the tracker opens it again."""
+    seed = tmp_path / "seed.txt"
+    seed.write_text(SEED_TEXT, encoding="utf-8")
+    database = tmp_path / "tracker.sqlite3"
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE",)}
+    env.update(
+        DATABASE_URL=f"sqlite:///{database}",
+        UNACTIONS_DATA_DIR=str(tmp_path),
+        DJANGO_SETTINGS_MODULE="unactions.settings",
+        SECRET_KEY="tests-only-not-secret",
+    )
+    crashed = subprocess.run(
+        [sys.executable, "-c", _CRASHING_LOAD, str(seed)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert crashed.returncode == 3, crashed.stderr
+    journal, at_crash = crashed.stdout.split()
+    # A rollback journal holding pages the load had overwritten in the file.
+    assert int(journal) > 16384
+    reader = sqlite3.connect(database)
+    assert reader.execute("SELECT count(*) FROM records_action").fetchone() == (0,)
+    assert reader.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    reader.close()
+    assert hashlib.sha256(database.read_bytes()).hexdigest() != at_crash  # put back
+    assert not Path(f"{database}-journal").exists()
+    again = subprocess.run(
+        [sys.executable, "-m", "unactions.cli", "import", str(seed)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert again.returncode == 0, again.stderr
+    reader = sqlite3.connect(database)
+    assert reader.execute("SELECT count(*) FROM records_action").fetchone() == (22,)
+    assert reader.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    reader.close()
