@@ -178,3 +178,22 @@ def test_a_version_not_yet_written_out_shows_the_action_in_the_admin(client, see
     assert version.data is None
     html = client.get(f"/admin/records/actionversion/{version.pk}/change/").content.decode()
     assert "The UN experts raised concerns" in html
+
+
+def test_documents_deleted_from_their_list_change_their_actions_history(seeded, client, bob):
+    """Deleting documents from the documents' list (Django's bulk delete) writes out the
+    first versions of their actions, and gives each a version without them."""
+    client.force_login(bob)
+    action = Action.objects.get(record_id=ACTION_ID)
+    original = history.data_of(first_version())
+    documents = list(action.documents.values_list("pk", flat=True))
+    assert documents
+    response = client.post(
+        "/admin/records/document/",
+        {"action": "delete_selected", "_selected_action": documents, "post": "yes"},
+    )
+    assert response.status_code == 302
+    first, latest = ActionVersion.objects.filter(record_id=ACTION_ID).order_by("pk")
+    assert first.data == original
+    assert (latest.kind, latest.author, latest.comment) == ("updated", "bob", "document edited")
+    assert latest.data["documents"] == [] != original["documents"]
