@@ -197,3 +197,25 @@ def test_documents_deleted_from_their_list_change_their_actions_history(seeded, 
     assert first.data == original
     assert (latest.kind, latest.author, latest.comment) == ("updated", "bob", "document edited")
     assert latest.data["documents"] == [] != original["documents"]
+
+
+def test_a_document_moved_to_another_action_changes_both(seeded, client, bob):
+    client.force_login(bob)
+    source = Action.objects.get(record_id=ACTION_ID)
+    target = Action.objects.exclude(pk=source.pk).order_by("pk").first()
+    original = history.data_of(first_version())
+    document = source.documents.first()
+    response = client.post(
+        f"/admin/records/document/{document.pk}/change/",
+        {"action": target.pk, "position": 9, "label": document.label, "url": document.url or ""},
+    )
+    assert response.status_code == 302
+    for action in (source, target):
+        versions = ActionVersion.objects.filter(record_id=action.record_id).order_by("pk")
+        assert [(v.kind, v.comment) for v in versions] == [
+            ("created", ""),
+            ("updated", "document edited"),
+        ]
+    first, moved = ActionVersion.objects.filter(record_id=ACTION_ID).order_by("pk")
+    assert first.data == original
+    assert len(moved.data["documents"]) == len(original["documents"]) - 1
