@@ -49,12 +49,7 @@ def keep(action_ids: Iterable[int]) -> None:
     have none yet (a load's first versions, see `ActionVersion`), from the actions as
     they are now. In a few statements a chunk of actions."""
     for chunk in chunks(sorted(set(action_ids)), CHUNK):
-        pending = {
-            version.action_id: version
-            for version in ActionVersion.objects.filter(
-                action_id__in=chunk, data__isnull=True
-            ).only("pk", "action_id")
-        }
+        pending = {v.action_id: v for v in _unkept(chunk).only("pk", "action_id")}
         if not pending:
             continue
         actions = Action.objects.filter(pk__in=list(pending))
@@ -68,8 +63,13 @@ def check_kept(action_ids: Iterable[int]) -> None:
     a version without data: whatever changed the action did not `keep` it first, and
     that version would now read as the changed action. The transaction then rolls back."""
     for chunk in chunks(sorted(set(action_ids)), CHUNK):
-        if ActionVersion.objects.filter(action_id__in=chunk, data__isnull=True).exists():
+        if _unkept(chunk).exists():
             raise RuntimeError("an action changed before its first version was kept (history.keep)")
+
+
+def _unkept(action_ids: list[int]):
+    """The versions of these actions whose data is not written out yet."""
+    return ActionVersion.objects.filter(action_id__in=action_ids, data__isnull=True)
 
 
 def with_editorial(
