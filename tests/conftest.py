@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from importlib.resources import files
 from urllib.parse import urlparse
 
@@ -111,3 +113,30 @@ def login(client):
         return client
 
     return login_as
+
+
+@pytest.fixture
+def cli_env(tmp_path) -> dict[str, str]:
+    """The environment of a new `unactions` process, as a person runs one: its data in
+    tmp_path, its database a SQLite file there (`db/tracker.sqlite3`)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "SECRET_KEY")}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'db' / 'tracker.sqlite3'}"
+    env["UNACTIONS_DATA_DIR"] = str(tmp_path)
+    return env
+
+
+@pytest.fixture
+def run(tmp_path, cli_env):
+    """Run `unactions ARGS` in tmp_path in `cli_env` (its settings overridden by keyword)."""
+
+    def run(*args: str, **overrides: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "unactions.cli", *args],
+            cwd=tmp_path,
+            env={**cli_env, **overrides},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    return run

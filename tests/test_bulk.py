@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import sqlite3
 import subprocess
 import sys
@@ -96,14 +95,15 @@ _CRASHING_LOAD = """
 import contextlib, hashlib, os, sys
 import django
 
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "unactions.settings")
 django.setup()
-from django.core.management import call_command
 from django.db import connection
 
 from unactions.formats.page import parse_page
 from unactions.records import loader
+from unactions.records.management.commands._base import ensure_database
 
-call_command("migrate", verbosity=0)
+ensure_database()
 loader.BULK = loader.CHUNK = 5
 loader.tuned_for_large_load = contextlib.nullcontext  # no larger page cache
 with connection.cursor() as cursor:
@@ -125,23 +125,16 @@ loader.load_records(records, progress=crash)
 """
 
 
-def test_a_first_load_that_crashes_midway_leaves_nothing_behind(tmp_path):
+def test_a_first_load_that_crashes_midway_leaves_nothing_behind(tmp_path, cli_env, run):
     """Written once, a load that dies is rolled back by the next connection from the
     rollback journal, as it would be from the log: nothing of it is left, the
     database is whole, and the log is back once the tracker opens it again."""
     seed = tmp_path / "seed.txt"
     seed.write_text(SEED_TEXT, encoding="utf-8")
-    database = tmp_path / "tracker.sqlite3"
-    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE",)}
-    env.update(
-        DATABASE_URL=f"sqlite:///{database}",
-        UNACTIONS_DATA_DIR=str(tmp_path),
-        DJANGO_SETTINGS_MODULE="unactions.settings",
-        SECRET_KEY="tests-only-not-secret",
-    )
+    database = Path(cli_env["DATABASE_URL"].removeprefix("sqlite:///"))
     crashed = subprocess.run(
         [sys.executable, "-c", _CRASHING_LOAD, str(seed)],
-        env=env,
+        env=cli_env,
         capture_output=True,
         text=True,
         timeout=120,
@@ -156,13 +149,7 @@ def test_a_first_load_that_crashes_midway_leaves_nothing_behind(tmp_path):
     reader.close()
     assert hashlib.sha256(database.read_bytes()).hexdigest() != at_crash  # put back
     assert not Path(f"{database}-journal").exists()
-    again = subprocess.run(
-        [sys.executable, "-m", "unactions.cli", "import", str(seed)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    again = run("import", str(seed))
     assert again.returncode == 0, again.stderr
     reader = sqlite3.connect(database)
     assert reader.execute("SELECT count(*) FROM records_action").fetchone() == (22,)

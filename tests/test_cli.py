@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,26 +10,6 @@ import pytest
 from tests.conftest import SEED_TEXT
 
 pytestmark = pytest.mark.filterwarnings("ignore")
-
-
-@pytest.fixture
-def run(tmp_path):
-    """Run `unactions ARGS` in tmp_path against a SQLite file there."""
-    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "SECRET_KEY")}
-    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'db' / 'tracker.sqlite3'}"
-    env["UNACTIONS_DATA_DIR"] = str(tmp_path)
-
-    def run(*args: str, **overrides: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, "-m", "unactions.cli", *args],
-            cwd=tmp_path,
-            env={**env, **overrides},
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-
-    return run
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.test_cli import run, seed_file  # noqa: F401  (fixtures)
+from tests.test_cli import seed_file  # noqa: F401  (a fixture)
 
 
 @pytest.fixture
