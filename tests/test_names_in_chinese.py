@@ -183,6 +183,37 @@ def test_an_imported_action_is_found_by_its_terms_chinese_names(client, named, s
     assert 'id="new-one"' in page
 
 
+@pytest.mark.parametrize("large", [False, True], ids=["small load", "large load"])
+def test_a_loaded_actions_search_text_holds_its_terms_chinese_names_as_reindexing_would(
+    named, seed_records, monkeypatch, large
+):
+    """The loader writes each new action's text with the Chinese names of the terms at
+    hand (all kinds, in `search.chinese_names`'s order), as `search.refresh` would."""
+    from dataclasses import replace
+
+    from unactions.records import loader, search
+    from unactions.records.serialize import record_of
+
+    if large:  # the large loads' path: the loader indexes new actions itself
+        monkeypatch.setattr(loader, "BULK", 2)
+    models.Region.objects.filter(name="Xinjiang").update(name_zh="新疆")
+    yu = next(r for r in seed_records if "Yu Wensheng" in r.defenders)
+    records = [
+        replace(yu, id="new-one", issues=["arbitrary detention"], regions=["Xinjiang"]),
+        replace(yu, id="new-two", defenders=[], issues=[], regions=[]),
+    ]
+    loader.load_records(records)
+    loaded = models.Action.objects.with_record().filter(record_id__startswith="new-")
+    for action in loaded:
+        names = search.chinese_names(action)
+        expected = search.document(record_of(action), action.mechanism_term.name, "", names)
+        assert action.search_document == expected
+    one = loaded.get(record_id="new-one")
+    for name in ("中国", "任意拘留", "新疆", "余文生"):
+        folded = searchtext.index_text(name).strip()  # each character apart
+        assert name in search.chinese_names(one) and folded in one.search_document
+
+
 def test_the_static_searchs_index_holds_the_chinese_names(client, named):
     entries = client.get("/search-index.json").json()
     yu = next(e for e in entries if searchtext.fold("Yu Wensheng") in e["x"])

@@ -230,7 +230,8 @@ class _Terms:
         # of times).
         self._terms: dict[type, dict[str, object]] = defaultdict(dict)
         self.ids: dict[type, dict[str, int]] = defaultdict(dict)
-        self.any_chinese = False  # whether a term at hand has a Chinese name
+        # By model, then by name: the Chinese names of the terms at hand that have one.
+        self.chinese: dict[type, dict[str, str]] = defaultdict(dict)
 
     def get(self, model, name: str):
         return self._terms[model][name]
@@ -270,7 +271,8 @@ class _Terms:
     def _add(self, term) -> None:
         self._terms[type(term)][term.name] = term
         self.ids[type(term)][term.name] = term.pk
-        self.any_chinese = self.any_chinese or bool(term.name_zh)
+        if term.name_zh:
+            self.chinese[type(term)][term.name] = term.name_zh
 
 
 _TERM_FIELDS = {
@@ -343,16 +345,20 @@ def _create(
         rows.append((*_columns(record, mechanism), "", documents[-1], status, 1, now, now))
     editorial = ("summary_zh", "search_document", "status", "revision", "created", "updated")
     inserter = Inserter(models.Action, (*_ACTION_FIELDS, *editorial))
-    ids = dict(zip((r.id for r in records), inserter.insert_keyed(rows), strict=True))
-    term_ids = [_term_ids(record, terms) for record in records]
-    _insert_children([(ids[r.id], r, t) for r, t in zip(records, term_ids, strict=True)])
+    keys = inserter.insert_keyed(rows)
+    linked = _linked(records, terms)
+    _insert_children(keys, records, linked)
     if bulk.search:
-        search.index_new(
-            [(ids[r.id], document) for r, document in zip(records, documents, strict=True)]
+        search.index_new(list(zip(keys, documents, strict=True)))
+    if bulk.counts is not None and status == models.Status.PUBLISHED:
+        # New actions have no embargo: public when published.
+        bulk.counts.add(
+            [
+                (r.body, r.action_type, r.date, m.pk, r.response is not None, _replied(r))
+                for r, m in zip(records, mechanisms, strict=True)
+            ],
+            linked,
         )
-    if bulk.counts is not None:
-        for record, mechanism, linked in zip(records, mechanisms, term_ids, strict=True):
-            _count(bulk.counts, record, mechanism, status, linked)
     if history is not None:
         # The first version of each action, as `history.version` would make it but
         # without its data: the action itself until it changes (`history.keep`).
@@ -362,7 +368,7 @@ def _create(
         Inserter(models.ActionVersion, (*fields, "created", "data")).insert(
             (
                 record.id,
-                ids[record.id],
+                key,
                 1,
                 models.ActionVersion.Kind.CREATED,
                 user_id,
@@ -371,30 +377,13 @@ def _create(
                 now,
                 None,
             )
-            for record in records
+            for record, key in zip(records, keys, strict=True)
         )
 
 
-def _count(
-    counts: tallies.Counts,
-    record: Record,
-    mechanism: models.Mechanism,
-    status: str,
-    term_ids: dict[str, list[int]],
-) -> None:
-    """Add a new action to what the load adds to the tallies."""
-    response = record.response
-    counts.add(
-        status=status,
-        embargo_until=None,
-        body=record.body,
-        action_type=record.action_type,
-        date=record.date,
-        mechanism_id=mechanism.pk,
-        terms=term_ids,
-        responded=response is not None,
-        response_date=response.date if response else None,
-    )
+def _replied(record: Record):
+    """The date of a record's response, if it has one with a date."""
+    return record.response.date if record.response is not None else None
 
 
 def _store(changes: list[tuple[models.Action, Record, str]], terms: _Terms, bulk: _Bulk) -> None:
@@ -417,9 +406,8 @@ def _store(changes: list[tuple[models.Action, Record, str]], terms: _Terms, bulk
         models.Response,
     ):
         model.objects.filter(action__in=actions).delete()
-    _insert_children(
-        [(action.pk, record, _term_ids(record, terms)) for action, record, _ in changes]
-    )
+    records = [record for _, record, _ in changes]
+    _insert_children([action.pk for action in actions], records, _linked(records, terms))
     if bulk.counts is not None:
         tallies.count([action.pk for action, _, _ in changes])
 
@@ -427,44 +415,49 @@ def _store(changes: list[tuple[models.Action, Record, str]], terms: _Terms, bulk
 def _chinese_names(record: Record, mechanism: models.Mechanism, terms: _Terms) -> list[str]:
     """The Chinese names of a record's mechanism, terms and defenders (see
     `search.chinese_names`), from the terms at hand."""
-    if not terms.any_chinese:
-        return []
-    named = [mechanism]
+    found = [mechanism.name_zh] if mechanism.name_zh else []
     for attribute, model in _TERM_FIELDS.items():
-        named.extend(terms.get(model, name) for name in getattr(record, attribute))
-    return [term.name_zh for term in named if term.name_zh]
+        if chinese := terms.chinese.get(model):
+            found.extend(chinese[name] for name in getattr(record, attribute) if name in chinese)
+    return found
 
 
-def _term_ids(record: Record, terms: _Terms) -> dict[str, list[int]]:
-    """The ids of a record's terms, by the kind of their link (as `_LINKS` names it)."""
-    ids = terms.ids
-    return {
-        kind: [ids[_TERM_FIELDS[attribute]][name] for name in getattr(record, attribute)]
-        for _, kind, attribute in _LINKS
-    }
+def _linked(records: list[Record], terms: _Terms) -> dict[str, list[list[int]]]:
+    """The ids of the records' terms by the kind of their link (as `_LINKS` names it):
+    for each kind, a list of ids for each record, in the records' order."""
+    linked = {}
+    for _, kind, attribute in _LINKS:
+        ids = terms.ids[_TERM_FIELDS[attribute]]
+        linked[kind] = [[ids[name] for name in getattr(r, attribute)] for r in records]
+    return linked
 
 
-def _insert_children(actions: list[tuple[int, Record, dict[str, list[int]]]]) -> None:
-    """Insert the links (from the ids of `_term_ids`), documents, sources and responses
-    of stored actions."""
+def _insert_children(
+    keys: list[int], records: list[Record], linked: dict[str, list[list[int]]]
+) -> None:
+    """Insert the links (from the ids of `_linked`), documents, sources and responses
+    of stored actions, given by their keys and records."""
     for link, kind, _ in _LINKS:
         Inserter(link, ("action", "position", kind)).insert(
-            (pk, i, term_id) for pk, _, ids in actions for i, term_id in enumerate(ids[kind])
+            (key, i, term_id)
+            for key, ids in zip(keys, linked[kind], strict=True)
+            for i, term_id in enumerate(ids)
         )
+    actions = list(zip(keys, records, strict=True))
     Inserter(models.Document, ("action", "position", "label", "languages", "url")).insert(
-        (pk, i, d.label, list(d.languages), d.url)
-        for pk, record, _ in actions
+        (key, i, d.label, list(d.languages), d.url)
+        for key, record in actions
         for i, d in enumerate(record.documents)
     )
     sources = ("action", "position", "publisher", "kind", "title", "outlet", "date", "url")
     Inserter(models.RelatedSource, sources).insert(
-        (pk, i, s.publisher, s.kind, s.title, s.outlet, s.date, s.url)
-        for pk, record, _ in actions
+        (key, i, s.publisher, s.kind, s.title, s.outlet, s.date, s.url)
+        for key, record in actions
         for i, s in enumerate(record.related_sources)
     )
     Inserter(models.Response, ("action", "text", "date", "languages")).insert(
-        (pk, r.text, r.date, list(r.languages))
-        for pk, record, _ in actions
+        (key, r.text, r.date, list(r.languages))
+        for key, record in actions
         if (r := record.response)
     )
 
