@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import OperationalError, connection, connections, transaction
 from django.db.backends.sqlite3.base import DatabaseWrapper
 
 from tests.conftest import SEED_TEXT
@@ -87,6 +87,33 @@ def test_inside_a_transaction_nothing_switches(database_file):
     with transaction.atomic(using="file"), written_once("file") as switched:
         assert not switched
     assert journal_mode() == "wal"
+
+
+def test_a_reader_refused_during_a_load_written_once_gets_an_error_the_site_answers_503(
+    database_file,
+):
+    """While a load written once holds the database (here: its pages spilt to the file
+    by a tiny page cache), a connection opened then is refused with the error that
+    `errors.database_locked` tells apart (the site then answers 503, test_errors.py)."""
+    from unactions.errors import database_locked
+
+    settings = connections["file"].settings_dict
+    reader = DatabaseWrapper({**settings, "OPTIONS": {**settings["OPTIONS"], "timeout": 0}})
+    with written_once("file") as switched:
+        assert switched
+        with transaction.atomic(using="file"), connections["file"].cursor() as cursor:
+            cursor.execute("PRAGMA cache_size = 2")
+            cursor.executemany("INSERT INTO t VALUES (randomblob(20000))", [()] * 50)
+            with pytest.raises(OperationalError) as refused:
+                with reader.cursor() as reading:
+                    reading.execute("SELECT count(*) FROM t")
+            assert database_locked(refused.value)
+            cursor.execute("PRAGMA cache_size = -32768")
+    reader.close()
+    with connections["file"].cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM t")
+        assert cursor.fetchone() == (50,)
+    assert not database_locked(OperationalError("no such table: t"))
 
 
 # A process that crashes (no cleanup at all) in the middle of a first large load,

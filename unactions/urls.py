@@ -7,6 +7,9 @@ from unactions.editors.middleware import EDITORS_PREFIX
 from unactions.public.sitemaps import SITEMAPS
 from unactions.public.urls import data_urlpatterns
 
+# A locked database answers 503 (try again), other errors the usual 500 page.
+handler500 = "unactions.errors.server_error"
+
 urlpatterns = [
     path(EDITORS_PREFIX.removeprefix("/"), admin.site.urls),
     path("api/v1/", include("unactions.api.urls")),

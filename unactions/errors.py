@@ -1,0 +1,44 @@
+"""What a request that failed answers (Django's `handler500`).
+
+A database that is locked is a passing state, not a fault: SQLite refuses a reader while
+a first large import writes without its log (records/bulk.py, `written_once`), and a
+writer that waited longer than its timeout for another. Such a request gets 503 with
+`Retry-After`, saying to come back; any other error gets the usual 500 page. The API's
+addresses answer in JSON, as their other errors do. Neither page reads the database.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from django.db import OperationalError
+from django.http import HttpResponse
+from django.template import loader
+from django.views import defaults
+
+from unactions.api.views import error_response
+
+# Seconds a client is asked to wait before trying again.
+RETRY_AFTER = 60
+
+
+def database_locked(error: BaseException | None) -> bool:
+    """Whether an error is SQLite's refusal of a database another connection holds."""
+    return isinstance(error, OperationalError) and "database is locked" in str(error)
+
+
+def server_error(request) -> HttpResponse:
+    """Django calls this while it handles the request's error: `sys.exc_info` holds it."""
+    locked = database_locked(sys.exc_info()[1])
+    if request.path.startswith("/api/"):
+        if locked:
+            response = error_response(503, "the database is busy: try again in a minute")
+        else:
+            response = error_response(500, "the server failed to answer; the error is logged")
+    elif locked:
+        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+    else:
+        response = defaults.server_error(request)
+    if locked:
+        response["Retry-After"] = str(RETRY_AFTER)
+    return response
