@@ -121,6 +121,30 @@ def test_an_unreachable_database(run):
     assert "Traceback" not in result.stderr
 
 
+def test_a_locked_database_is_said_to_be_busy_with_nothing_changed(monkeypatch):
+    """SQLite's "database is locked" (another process writing: an import, say; a real
+    one is in test_bulk.py) is told to a person as such, whether the command met it
+    preparing the database or storing; other database errors as they are."""
+    from django.core.management.base import CommandError
+    from django.db import OperationalError
+
+    from unactions import cli
+    from unactions.records.management.commands import _base
+
+    locked = OperationalError("database is locked")
+    assert cli._describe(locked).startswith("the database is busy")
+    assert "nothing was changed" in cli._describe(locked)
+    other = OperationalError("disk I/O error")
+    assert cli._describe(other) == "the database failed: disk I/O error"
+
+    def migrate(*args, **kwargs):
+        raise locked
+
+    monkeypatch.setattr(_base, "call_command", migrate)
+    with pytest.raises(CommandError, match="the database is busy"):
+        _base.ensure_database()
+
+
 def test_import_and_export_spreadsheets(run, seed_file, tmp_path):
     import sqlite3
 

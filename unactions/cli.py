@@ -45,7 +45,9 @@ def _describe(error: Exception) -> str:
     except ImportError:  # pragma: no cover
         return message
     if isinstance(error, DatabaseError):
-        return f"the database failed: {message}"
+        from unactions.errors import BUSY, database_locked
+
+        return BUSY if database_locked(error) else f"the database failed: {message}"
     return message
 
 

@@ -5,6 +5,7 @@ a first large import writes without its log (records/bulk.py, `written_once`), a
 writer that waited longer than its timeout for another. Such a request gets 503 with
 `Retry-After`, saying to come back; any other error gets the usual 500 page. The API's
 addresses answer in JSON, as their other errors do. Neither page reads the database.
+The commands say the same in words (`BUSY`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,11 @@ from unactions.api.views import error_response
 
 # Seconds a client is asked to wait before trying again.
 RETRY_AFTER = 60
+# What a command says when the database is locked (unactions/cli.py).
+BUSY = (
+    "the database is busy: another process is writing to it (an import, say); "
+    "nothing was changed, try again once it is done"
+)
 
 
 def database_locked(error: BaseException | None) -> bool:

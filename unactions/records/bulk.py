@@ -284,12 +284,12 @@ def written_once(using: str = "default"):
     At a million actions the load took about 15% less time (benchmarks/README.md).
 
     The price: until the load ends, no other connection can read the database (one that
-    tries fails at once with "database is locked", which the site answers with 503:
-    unactions/errors.py), where with the log it would read the database as it was. So it
-    switches only when no other connection has the database open (otherwise it yields
-    False and the load runs as ever), and the log is back when the block ends, however
-    it ends (each connection also asks for it when it opens). Yields whether it
-    switched."""
+    tries fails with "database is locked", at once or after its 20 s wait, which the
+    site answers with 503: unactions/errors.py), where with the log it would read the
+    database as it was. So it switches only when no other connection has the database
+    open (otherwise it yields False and the load runs as ever), and the log is back when
+    the block ends, however it ends (each connection also asks for it when it opens).
+    Yields whether it switched."""
     connection = connections[using]
     if connection.vendor != "sqlite" or connection.in_atomic_block:
         yield False

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
+from unactions.errors import BUSY, database_locked
 from unactions.formats.errors import RecordsError
 from unactions.formats.read import parse_file
 from unactions.formats.record import Record
@@ -22,6 +23,8 @@ def ensure_database() -> None:
     try:
         call_command("migrate", interactive=False, verbosity=0)
     except DatabaseError as error:
+        if database_locked(error):
+            raise CommandError(BUSY) from None
         raise CommandError(f"cannot prepare the database: {error}".strip()) from None
 
 
