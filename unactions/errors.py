@@ -17,8 +17,6 @@ from django.http import HttpResponse
 from django.template import loader
 from django.views import defaults
 
-from unactions.api.views import error_response
-
 # Seconds a client is asked to wait before trying again.
 RETRY_AFTER = 60
 # What a command says when the database is locked (unactions/cli.py).
@@ -35,16 +33,17 @@ def database_locked(error: BaseException | None) -> bool:
 
 def server_error(request) -> HttpResponse:
     """Django calls this while it handles the request's error: `sys.exc_info` holds it."""
-    locked = database_locked(sys.exc_info()[1])
-    if request.path.startswith("/api/"):
-        if locked:
-            response = error_response(503, "the database is busy: try again in a minute")
-        else:
-            response = error_response(500, "the server failed to answer; the error is logged")
-    elif locked:
-        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+    # The API's answer is imported here, not by the commands that import `BUSY`.
+    from unactions.api.views import error_response
+
+    api = request.path.startswith("/api/")
+    if not database_locked(sys.exc_info()[1]):
+        if api:
+            return error_response(500, "the server failed to answer; the error is logged")
+        return defaults.server_error(request)
+    if api:
+        response = error_response(503, "the database is busy: try again in a minute")
     else:
-        response = defaults.server_error(request)
-    if locked:
-        response["Retry-After"] = str(RETRY_AFTER)
+        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(RETRY_AFTER)
     return response
