@@ -294,6 +294,37 @@ def test_a_load_drops_the_indexes_once_it_has_stored_more_actions_than_there_wer
     assert models.Action.objects.count() == 34
 
 
+@pytest.mark.parametrize("bulk", [False, True], ids=["small load", "large load"])
+def test_a_load_creates_the_terms_and_defenders_it_names(db, seed_records, monkeypatch, bulk):
+    """As the vocabulary's own forms would: a slug each, unique (two names can make the
+    same one), a new region after the deployment's own, a new mechanism in its body;
+    and a term created after the load gets a key of its own."""
+    from unactions.records import loader
+
+    if bulk:
+        monkeypatch.setattr(loader, "BULK", 5)
+    records = copy.deepcopy(seed_records)
+    records[0].defenders = ["Li Wei", "Li-Wei"]
+    records[1].regions = ["Guangdong"]
+    records[2].mechanism = "Special Rapporteur on the right to food"
+    load_records(records)
+    assert {
+        d.name: d.slug for d in models.Defender.objects.filter(name__in=["Li Wei", "Li-Wei"])
+    } == {
+        "Li Wei": "li-wei",
+        "Li-Wei": "li-wei-2",
+    }
+    assert models.Region.objects.get(name="Guangdong").position == 100
+    food = models.Mechanism.objects.get(name="Special Rapporteur on the right to food")
+    assert food.body == records[2].body
+    assert not food.retired and food.name_zh == ""
+    action = models.Action.objects.get(record_id=records[0].id)
+    assert [d.name for d in action.defender_list()] == ["Li Wei", "Li-Wei"]
+    assert models.Action.objects.get(record_id=records[2].id).mechanism_term == food
+    later = models.Defender.objects.create(name="Someone Else")
+    assert later.pk > max(models.Defender.objects.exclude(pk=later.pk).values_list("pk", flat=True))
+
+
 def _fail(*args, **kwargs):
     raise RuntimeError("disk full")
 
