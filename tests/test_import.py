@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import datetime as dt
 
 import pytest
 from django.db import connection
@@ -39,17 +40,36 @@ def test_importing_again_creates_no_duplicates(seeded, seed_records):
 
 
 def test_a_changed_record_is_updated(seeded, seed_records):
+    """Its fields and what it holds replaced; what editors set beside the record kept;
+    a new revision, with its version, its time and its indexed text."""
+    from unactions.records import search
+
+    before = models.Action.objects.get(record_id="2020-12-04-chn-20-2020")
+    models.Action.objects.filter(pk=before.pk).update(
+        status=models.Status.DRAFT, summary_zh="更正前的摘要", embargo_until=dt.date(2030, 1, 1)
+    )
     changed = copy.deepcopy(seed_records)
-    changed[1].summary = "Corrected summary."
+    changed[1].summary = "Corrected summary about quinoa."
     changed[1].defenders = ["Qin Yongpei"]
     changed[1].response = None
     result = load_records(changed)
     assert result.updated == ["2020-12-04-chn-20-2020"]
     assert len(result.unchanged) == 21
     action = models.Action.objects.get(record_id="2020-12-04-chn-20-2020")
-    assert action.summary == "Corrected summary."
+    assert action.summary == "Corrected summary about quinoa."
     assert [d.name for d in action.defender_list()] == ["Qin Yongpei"]
     assert action.response_or_none() is None
+    assert (action.status, action.summary_zh, action.embargo_until) == (
+        models.Status.DRAFT,
+        "更正前的摘要",
+        dt.date(2030, 1, 1),
+    )
+    assert action.revision == before.revision + 1
+    assert action.updated > before.updated
+    latest = action.versions.order_by("-number").first()
+    assert (latest.number, latest.kind) == (action.revision, "updated")
+    assert latest.data["summary"] == "Corrected summary about quinoa."
+    assert list(search.search(models.Action.objects.all(), "quinoa")) == [action]
 
 
 def test_a_dry_run_stores_nothing(db, seed_records):
