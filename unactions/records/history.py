@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 
 from unactions.formats import jsonfile
@@ -49,13 +49,27 @@ def keep(action_ids: Iterable[int]) -> None:
     have none yet (a load's first versions, see `ActionVersion`), from the actions as
     they are now. In a few statements a chunk of actions."""
     for chunk in chunks(sorted(set(action_ids)), CHUNK):
-        pending = {v.action_id: v for v in _unkept(chunk).only("pk", "action_id")}
+        pending = dict(_unkept(chunk).values_list("action_id", "pk"))
         if not pending:
             continue
         actions = Action.objects.filter(pk__in=list(pending))
-        for action, record in with_records(actions, fields=EDITORIAL_FIELDS):
-            pending[action.pk].data = snapshot(action, record.to_dict())
-        ActionVersion.objects.bulk_update(pending.values(), ["data"])
+        data = ActionVersion._meta.get_field("data")
+        rows = [
+            (
+                data.get_db_prep_save(snapshot(action, record.to_dict()), connection),
+                pending[action.pk],
+            )
+            for action, record in with_records(actions, fields=EDITORIAL_FIELDS)
+        ]
+        # An UPDATE for each version, rather than `bulk_update`'s CASE expression over
+        # them all: about half the time (20,000 kept in 2.4-2.7 s instead of 4.8-5.3).
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {quote(ActionVersion._meta.db_table)} SET {quote(data.column)} = %s "
+                f"WHERE {quote(ActionVersion._meta.pk.column)} = %s",
+                rows,
+            )
 
 
 def check_kept(action_ids: Iterable[int]) -> None:
