@@ -48,12 +48,18 @@ def keep(action_ids: Iterable[int]) -> None:
     """Before these actions change or go: write out the data of their versions that
     have none yet (a load's first versions, see `ActionVersion`), from the actions as
     they are now. In a few statements a chunk of actions."""
+    # An UPDATE for each version, rather than `bulk_update`'s CASE expression over them
+    # all: about half the time (20,000 kept in 2.4-2.7 s instead of 4.8-5.3).
+    data, quote = ActionVersion._meta.get_field("data"), connection.ops.quote_name
+    update = (
+        f"UPDATE {quote(ActionVersion._meta.db_table)} SET {quote(data.column)} = %s "
+        f"WHERE {quote(ActionVersion._meta.pk.column)} = %s"
+    )
     for chunk in chunks(sorted(set(action_ids)), CHUNK):
         pending = dict(_unkept(chunk).values_list("action_id", "pk"))
         if not pending:
             continue
         actions = Action.objects.filter(pk__in=list(pending))
-        data = ActionVersion._meta.get_field("data")
         rows = [
             (
                 data.get_db_prep_save(snapshot(action, record.to_dict()), connection),
@@ -61,15 +67,8 @@ def keep(action_ids: Iterable[int]) -> None:
             )
             for action, record in with_records(actions, fields=EDITORIAL_FIELDS)
         ]
-        # An UPDATE for each version, rather than `bulk_update`'s CASE expression over
-        # them all: about half the time (20,000 kept in 2.4-2.7 s instead of 4.8-5.3).
-        quote = connection.ops.quote_name
         with connection.cursor() as cursor:
-            cursor.executemany(
-                f"UPDATE {quote(ActionVersion._meta.db_table)} SET {quote(data.column)} = %s "
-                f"WHERE {quote(ActionVersion._meta.pk.column)} = %s",
-                rows,
-            )
+            cursor.executemany(update, rows)
 
 
 def check_kept(action_ids: Iterable[int]) -> None:
