@@ -124,6 +124,8 @@ def test_a_large_load_counts_and_indexes_in_bulk(db, seed_records, monkeypatch):
 
     monkeypatch.setattr(loader, "BULK", 5)
     monkeypatch.setattr(loader, "CHUNK", 4)
+    # New actions indexed for search as the load goes and at its end.
+    monkeypatch.setattr(loader, "INDEXED_TOGETHER", 7)
     usual = cache_size()
     drafts = copy.deepcopy(seed_records[:6])
     for record in drafts:

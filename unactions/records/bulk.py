@@ -1,9 +1,12 @@
 """Writing many rows at once without building model instances: the fast path of the
 loader and of copy-database (records/database_copy.py).
 
-`Inserter` turns plain tuples into one `executemany` per table (on PostgreSQL, COPY),
-with new primary keys taken beforehand where the caller needs them, adapting dates and
-JSON the way the model's fields would. It runs inside the caller's transaction and skips
+`Inserter` turns plain tuples into one `executemany` per table (on PostgreSQL, COPY), or
+on SQLite, for rows of a few values each, one statement reading them from JSON (wide
+rows are bound as they are: SQLite parses a row's JSON again for each value it reads,
+and a million actions' rows took 20 s that way instead of 8.7 s), with new primary
+keys taken beforehand where the caller needs them, adapting dates and JSON the way the
+model's fields would. It runs inside the caller's transaction and skips
 Django's per-instance work (signals, `save()`), so only those two use it: the loader for
 new actions, the copy for rows that are already whole.
 """
@@ -59,6 +62,50 @@ class Inserter:
                 self._copy(cursor, self.columns, rows)
             else:
                 cursor.executemany(self.sql, rows)
+
+    def insert_listed(self, keys: Sequence[int], lists: Sequence[Sequence]) -> None:
+        """For each key and list, a row (key, position, value) for each value of the
+        list, in a model of those three fields (an action's links to its terms, say).
+        SQLite: the keys and lists in one JSON parameter, expanded into rows by one
+        statement (`json_each`) rather than bound a row at a time by the driver: 2.5
+        million rows in about 1 s instead of 3 s. PostgreSQL: COPY, as `insert`."""
+        assert len(self.fields) == 3 and not self._adapted, "(key, position, value) rows"
+        if self.connection.vendor == "postgresql":
+            self.insert(
+                (key, i, value)
+                for key, values in zip(keys, lists, strict=True)
+                for i, value in enumerate(values)
+            )
+            return
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {self.table} ({self.columns}) "
+                "SELECT json_extract(row.value, '$[0]'), value.key, value.value "
+                "FROM json_each(%s) AS row, json_each(row.value, '$[1]') AS value",
+                [orjson.dumps(list(zip(keys, lists, strict=True))).decode()],
+            )
+
+    def insert_alike(self, rows: Iterable[Sequence], same: Sequence) -> None:
+        """Insert rows whose last fields all have the values `same`, each row given by
+        the values of its first fields. SQLite: the rows in one JSON parameter
+        (`json_each`), the same values bound once, in one statement: an action's first
+        versions, a million in 2.1 s instead of 3.8 s. PostgreSQL: COPY, as `insert`."""
+        rows = list(rows)
+        if not rows:
+            return
+        if self.connection.vendor == "postgresql":
+            self.insert((*row, *same) for row in rows)
+            return
+        first = len(self.fields) - len(same)
+        assert all(i >= first for i, _ in self._adapted), "rows of values taken as they are"
+        same = self._adapt([*[None] * first, *same])[first:]
+        extracted = [f"json_extract(value, '$[{i}]')" for i in range(first)]
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {self.table} ({self.columns}) "
+                f"SELECT {', '.join([*extracted, *['%s'] * len(same)])} FROM json_each(%s)",
+                [*same, orjson.dumps(rows).decode()],
+            )
 
     def _copy(self, cursor, columns: str, rows: Iterable[Sequence]) -> None:
         """PostgreSQL: the rows through COPY, which neither parses nor plans a statement

@@ -122,6 +122,7 @@ def load_records(
                 raise RecordsError(checker.problems)
             if dry_run:
                 raise _DryRun
+            bulk.index_rest()
             if bulk.counts is not None:
                 bulk.counts.save()
     except _DryRun:
@@ -133,9 +134,11 @@ def load_records(
 CHUNK = 500
 # From this many records on, a load suspends the triggers that count (and on SQLite
 # index) each row: it adds up what its new actions add to the tallies as it goes and
-# writes that at the end, counts its changes a chunk at a time, and indexes each chunk
-# of new actions from the text it has at hand.
+# writes that at the end, counts its changes a chunk at a time, and indexes its new
+# actions from the text it has at hand, several chunks at a time (`_Bulk.index`).
 BULK = 1000
+# A large load indexes the texts of this many new actions for search at a time.
+INDEXED_TOGETHER = 20_000
 
 
 @dataclass
@@ -143,7 +146,24 @@ class _Bulk:
     # With the triggers suspended, the loader keeps the tallies (records/tallies.py):
     # what its new actions add to them, and it counts its changes itself.
     counts: tallies.Counts | None = None
-    search: bool = False  # the loader indexes new actions for search
+    search: bool = False  # the loader indexes new actions for search (`index`)
+    unindexed: list[tuple[int, str]] = field(default_factory=list)
+
+    def index(self, documents: Iterable[tuple[int, str]]) -> None:
+        """Index new actions for search, given as (id, text), several chunks at a time.
+        FTS5 holds new entries in memory and writes them out as a segment of its index
+        when they fill its buffer, or when a statement of many rows (the links' insert:
+        `Inserter.insert_listed`) begins in the same transaction. Indexed a chunk at a
+        time, each chunk made a segment of its own, merged again and again: a million
+        took 16.8 s instead of 12.6 s."""
+        self.unindexed.extend(documents)
+        if len(self.unindexed) >= INDEXED_TOGETHER:
+            self.index_rest()
+
+    def index_rest(self) -> None:
+        if self.unindexed:
+            search.index_new(self.unindexed)
+            self.unindexed = []
 
 
 @dataclass
@@ -361,7 +381,7 @@ def _create(
     linked = _linked(records, terms)
     _insert_children(keys, records, linked)
     if bulk.search:
-        search.index_new(list(zip(keys, documents, strict=True)))
+        bulk.index(zip(keys, documents, strict=True))
     if bulk.counts is not None and status == models.Status.PUBLISHED:
         # New actions have no embargo: public when published.
         bulk.counts.add(
@@ -377,10 +397,9 @@ def _create(
         user, author = authorship(history["user"], history["author"])
         user_id = user.pk if user is not None else None
         fields = ("record_id", "action", "number", "kind", "user", "author", "comment")
-        Inserter(models.ActionVersion, (*fields, "created", "data")).insert(
+        Inserter(models.ActionVersion, (*fields, "created", "data")).insert_alike(
+            zip((record.id for record in records), keys, strict=True),
             (
-                record.id,
-                key,
                 1,
                 models.ActionVersion.Kind.CREATED,
                 user_id,
@@ -388,8 +407,7 @@ def _create(
                 history["comment"][:500],
                 now,
                 None,
-            )
-            for record, key in zip(records, keys, strict=True)
+            ),
         )
 
 
@@ -450,11 +468,7 @@ def _insert_children(
     """Insert the links (from the ids of `_linked`), documents, sources and responses
     of stored actions, given by their keys and records."""
     for link, kind, _ in _LINKS:
-        Inserter(link, ("action", "position", kind)).insert(
-            (key, i, term_id)
-            for key, ids in zip(keys, linked[kind], strict=True)
-            for i, term_id in enumerate(ids)
-        )
+        Inserter(link, ("action", "position", kind)).insert_listed(keys, linked[kind])
     actions = list(zip(keys, records, strict=True))
     Inserter(models.Document, ("action", "position", "label", "languages", "url")).insert(
         (key, i, d.label, list(d.languages), d.url)
