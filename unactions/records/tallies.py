@@ -24,8 +24,9 @@ what their new actions add (`Counts`) and count the actions they change (`count`
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from contextlib import contextmanager
+from itertools import chain
 
 from django.db import connection, connections
 
@@ -358,23 +359,29 @@ class Counts:
     rows just written (for 200,000 new actions, `count` took 7 s reading them again)."""
 
     def __init__(self):
-        self._actions, self._terms, self._replies = Counter(), Counter(), Counter()
+        self._actions, self._replies = Counter(), Counter()
+        # By kind, body and type: how many actions link each term id.
+        self._terms: defaultdict[tuple, Counter] = defaultdict(Counter)
 
     def add(self, actions: list[tuple], terms: dict[str, list[list[int]]]) -> None:
         """New public actions, each as (body, action type, date, mechanism id, whether
         it has a response, the response's date or None), with the ids of their terms by
         kind (the kinds of `LINKS`): for each kind, a list for each action, in order.
-        Counted a kind at a time (`Counter.update` counts in C)."""
+        Counted in C (`Counter.update`): the actions, and the term ids of the actions of
+        each body and type together (a tuple made for each link took 3 s of a million
+        actions' load)."""
         self._actions.update(
             (body, action_type, date.year, date.month, mechanism, responded)
             for body, action_type, date, mechanism, responded, _ in actions
         )
+        alike = defaultdict(list)  # the actions' positions by body and type
+        for i, action in enumerate(actions):
+            alike[action[0], action[1]].append(i)
         for kind, ids in terms.items():
-            self._terms.update(
-                (kind, action[0], action[1], term_id)
-                for action, linked in zip(actions, ids, strict=True)
-                for term_id in linked
-            )
+            for (body, action_type), positions in alike.items():
+                self._terms[kind, body, action_type].update(
+                    chain.from_iterable(map(ids.__getitem__, positions))
+                )
         for action, governments in zip(actions, terms["government"], strict=True):
             body, action_type, date, _, responded, replied = action
             if responded:
@@ -385,19 +392,23 @@ class Counts:
                 )
 
     def save(self) -> None:
-        # Each term's count of every body and type: the sum of its counts by body and
-        # type, added here once rather than for each action.
-        for (kind, _, _, term_id), n in list(self._terms.items()):
-            self._terms[(kind, "", "", term_id)] += n
+        # Each term's count by body and type, and of every body and type: the sum of
+        # those, added here once rather than for each action.
+        terms = Counter()
+        for (kind, body, action_type), counted in self._terms.items():
+            for term_id, n in counted.items():
+                terms[kind, body, action_type, term_id] = n
+                terms[kind, "", "", term_id] += n
+        self._terms.clear()
         with connection.cursor() as cursor:
-            for table, added in zip(
-                _KEYS, (self._actions, self._terms, self._replies), strict=True
-            ):
+            for table, added in zip(_KEYS, (self._actions, terms, self._replies), strict=True):
                 columns = len(_KEYS[table].split(",")) + 1
+                # In the order of their key, which the table's unique index holds:
+                # written in order, 485,000 term tallies took 1.7 s instead of 2.3.
                 cursor.executemany(
                     f"INSERT INTO {table} ({_KEYS[table]}, n) "
                     f"VALUES ({', '.join(['%s'] * columns)}) {_upsert(table)}",
-                    [(*key, n) for key, n in added.items()],
+                    sorted((*key, n) for key, n in added.items()),
                 )
                 added.clear()
 
