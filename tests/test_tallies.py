@@ -6,6 +6,7 @@ import copy
 import datetime as dt
 
 import pytest
+from django.db import connection
 
 from unactions.records import history, tallies, vocabulary
 from unactions.records.loader import load_records
@@ -167,3 +168,31 @@ def test_emptying_the_database_leaves_no_counts(transactional_db, seed_records):
     assert agree()
     load_records(seed_records)
     assert agree()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="FTS5's setting: SQLite only")
+def test_a_large_load_indexes_with_a_larger_buffer_then_gives_it_back(
+    db, seed_records, monkeypatch
+):
+    """FTS5 holds more new entries in memory while a large load indexes its actions, and
+    its usual buffer is back once the load is over."""
+    from unactions.records import loader, search
+
+    def hashsize():
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT v FROM {search.FTS_TABLE}_config WHERE k = 'hashsize'")
+            return (cursor.fetchone() or (None,))[0]
+
+    seen = []
+    index_new = search.index_new
+
+    def recorded(documents):
+        seen.append(hashsize())
+        index_new(documents)
+
+    monkeypatch.setattr(loader, "BULK", 5)
+    monkeypatch.setattr(search, "index_new", recorded)
+    usual = hashsize()
+    load_records(seed_records)
+    assert seen == [32 * 1024 * 1024]
+    assert hashsize() in (usual, 1024 * 1024)
