@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import datetime as dt
+import gc
 
 import pytest
 from django.db import connection
@@ -117,6 +118,36 @@ def test_a_failure_midway_rolls_everything_back(db, seed_records, monkeypatch):
     assert models.Action.objects.count() == 0
     assert models.Issue.objects.count() == 0
     assert models.ActionVersion.objects.count() == 0
+
+
+def test_a_load_runs_without_the_garbage_collector_and_gives_it_back(db, seed_records, monkeypatch):
+    from unactions.records import loader
+
+    collecting = []
+    original = loader._create
+
+    def create(records, *args):
+        collecting.append(gc.isenabled())
+        original(records, *args)
+        if len(collecting) == 3:
+            raise RuntimeError("disk full")
+
+    monkeypatch.setattr(loader, "CHUNK", 5)
+    monkeypatch.setattr(loader, "_create", create)
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError):
+        load_records(seed_records)
+    assert collecting == [False] * 3
+    assert gc.isenabled()  # after a load that failed
+    monkeypatch.setattr(loader, "_create", original)
+    load_records(seed_records)
+    assert gc.isenabled()
+    gc.disable()  # a process that had it off keeps it off
+    try:
+        load_records(seed_records)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_records_are_stored_a_chunk_at_a_time(db, seed_records, monkeypatch):

@@ -22,7 +22,14 @@ from unactions.formats.errors import Problem, RecordsError
 from unactions.formats.record import ACTION_TYPES, BODIES, Record
 
 from . import models, search, tallies
-from .bulk import Inserter, chunks, indexes_dropped, tuned_for_large_load, written_once
+from .bulk import (
+    Inserter,
+    chunks,
+    collector_paused,
+    indexes_dropped,
+    tuned_for_large_load,
+    written_once,
+)
 from .history import authorship, keep, version
 from .serialize import with_records
 
@@ -44,6 +51,7 @@ class _DryRun(Exception):
     pass
 
 
+@collector_paused()
 def load_records(
     records: Iterable[Record],
     *,
