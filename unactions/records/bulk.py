@@ -160,6 +160,21 @@ class Inserter:
         return keys
 
 
+def update_each(model: type[models.Model], name: str, rows: Iterable[tuple], using="default"):
+    """Set one field of many rows, given as (value, primary key), with an UPDATE for
+    each row (`executemany`), the value adapted as the field would save it. About half
+    the time of `bulk_update`'s CASE expression over them all (20,000 versions' data in
+    2.4-2.7 s instead of 4.8-5.3)."""
+    connection = connections[using]
+    field, quote = model._meta.get_field(name), connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {quote(model._meta.db_table)} SET {quote(field.column)} = %s "
+            f"WHERE {quote(model._meta.pk.column)} = %s",
+            [(field.get_db_prep_save(value, connection), pk) for value, pk in rows],
+        )
+
+
 def chunks(items: Iterable, size: int) -> Iterator[list]:
     """The items in lists of `size` (the last one shorter), read as they are needed."""
     items = iter(items)

@@ -29,7 +29,7 @@ from unactions.formats import searchtext
 from unactions.formats.record import Record
 
 from . import tallies
-from .bulk import chunks, triggers_dropped
+from .bulk import chunks, triggers_dropped, update_each
 from .models import Action, ActionDefender, ActionGovernment, ActionIssue, ActionRegion
 from .serialize import CHUNK, with_records
 
@@ -103,13 +103,7 @@ def reindex(actions: Iterable[tuple[Action, Record]]) -> None:
         if text != action.search_document:
             changed.append((text, action.pk))
     if changed:
-        connection = connections[Action.objects.db]
-        quote = connection.ops.quote_name
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                f"UPDATE {quote(Action._meta.db_table)} SET search_document = %s WHERE id = %s",
-                changed,
-            )
+        update_each(Action, "search_document", changed, using=Action.objects.db)
 
 
 def _chinese_names(action_ids: list[int]) -> dict[int, list[str]]:
