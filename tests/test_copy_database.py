@@ -184,6 +184,27 @@ def test_a_failed_copy_leaves_the_target_as_it_was(run, seed_file, tmp_path, tar
     )
 
 
+def test_the_copy_runs_without_the_garbage_collector_and_gives_it_back(
+    run,
+    seed_file,  # noqa: F811
+    tmp_path,
+    target,
+):
+    assert run("import", str(seed_file)).returncode == 0
+    source = f"sqlite:///{tmp_path / 'db' / 'tracker.sqlite3'}"
+    # The command in a process of its own, each table's copy noting whether the
+    # collector runs, as in `load_records` (test_import).
+    copy = (
+        "import gc; from django.core.management import call_command; "
+        "from unactions.records import database_copy as c; seen = []; t = c._copy_table; "
+        "c._copy_table = lambda *a: (seen.append(gc.isenabled()), (yield from t(*a)))[1]; "
+        f"call_command('copy-database', {source!r}, {target!r}); "
+        "print(len(seen) > 10, set(seen), gc.isenabled())"
+    )
+    result = run("shell", "-c", copy)
+    assert _last_line(result) == "True {False} True", result.stderr
+
+
 def test_a_target_in_use_is_refused(run, seed_file, tmp_path, target):  # noqa: F811
     assert run("import", str(seed_file)).returncode == 0
     source = f"sqlite:///{tmp_path / 'db' / 'tracker.sqlite3'}"
