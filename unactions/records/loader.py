@@ -92,13 +92,15 @@ def load_records(
                 # A first large load: written once, where no one else is reading.
                 stack.enter_context(written_once())
             stack.enter_context(transaction.atomic())
-            bulk = _Bulk()
+            # With the triggers suspended, the loader keeps the tallies: what its new
+            # actions add to them, and it counts its changes itself.
+            counts = None
             drop_indexes_after = None
             if len(first) >= BULK:
                 stack.enter_context(tuned_for_large_load())
                 if stack.enter_context(tallies.suspended()):
-                    bulk.counts = tallies.Counts()
-                bulk.search = stack.enter_context(search.insert_trigger_suspended())
+                    counts = tallies.Counts()
+                stack.enter_context(search.insert_trigger_suspended())
                 if connection.vendor == "sqlite":
                     # A load that more than doubles the actions builds the indexes it
                     # does not read once at the end, from all the rows: dropped once it
@@ -106,7 +108,7 @@ def load_records(
                     # whose readers would wait for the load to end.)
                     drop_indexes_after = models.Action.objects.count()
             load = _Load(
-                bulk=bulk,
+                counts=counts,
                 status=status,
                 history={"user": user, "author": author, "comment": comment} if history else None,
                 # Into an empty database (a first load), every record is new.
@@ -130,9 +132,8 @@ def load_records(
                 raise RecordsError(checker.problems)
             if dry_run:
                 raise _DryRun
-            bulk.index_rest()
-            if bulk.counts is not None:
-                bulk.counts.save()
+            if counts is not None:
+                counts.save()
     except _DryRun:
         pass
     return result
@@ -142,43 +143,16 @@ def load_records(
 CHUNK = 500
 # From this many records on, a load suspends the triggers that count (and on SQLite
 # index) each row: it adds up what its new actions add to the tallies as it goes and
-# writes that at the end, counts its changes a chunk at a time, and indexes its new
-# actions from the text it has at hand, several chunks at a time (`_Bulk.index`).
+# writes that at the end (`tallies.Counts`), counts its changes a chunk at a time, and
+# indexes its new actions at the end (`search.insert_trigger_suspended`).
 BULK = 1000
-# A large load indexes the texts of this many new actions for search at a time.
-INDEXED_TOGETHER = 20_000
-
-
-@dataclass
-class _Bulk:
-    # With the triggers suspended, the loader keeps the tallies (records/tallies.py):
-    # what its new actions add to them, and it counts its changes itself.
-    counts: tallies.Counts | None = None
-    search: bool = False  # the loader indexes new actions for search (`index`)
-    unindexed: list[tuple[int, str]] = field(default_factory=list)
-
-    def index(self, documents: Iterable[tuple[int, str]]) -> None:
-        """Index new actions for search, given as (id, text), several chunks at a time.
-        FTS5 holds new entries in memory and writes them out as a segment of its index
-        when they fill its buffer, or when a statement of many rows (the links' insert:
-        `Inserter.insert_listed`) begins in the same transaction. Indexed a chunk at a
-        time, each chunk made a segment of its own, merged again and again: at a million,
-        the entries and the statement after them took 16.8 s instead of 12.6 s."""
-        self.unindexed.extend(documents)
-        if len(self.unindexed) >= INDEXED_TOGETHER:
-            self.index_rest()
-
-    def index_rest(self) -> None:
-        if self.unindexed:
-            search.index_new(self.unindexed)
-            self.unindexed = []
 
 
 @dataclass
 class _Load:
     """What storing each chunk of a load needs from the start."""
 
-    bulk: _Bulk
+    counts: tallies.Counts | None  # see `load_records`
     status: str
     history: dict | None  # user, author and comment of the versions; None for none
     anything_stored: bool
@@ -199,8 +173,8 @@ class _Load:
             else:
                 changes.append((action, record, models.ActionVersion.Kind.UPDATED))
                 result.updated.append(record.id)
-        _create(new, self.terms, self.status, self.history, self.bulk)
-        _store(changes, self.terms, self.bulk)
+        _create(new, self.terms, self.status, self.history, self.counts)
+        _store(changes, self.terms, self.counts)
         if self.history is not None:
             models.ActionVersion.objects.bulk_create(
                 version(action, kind, **self.history, record=record.to_dict())
@@ -366,33 +340,33 @@ def _unique_slugs(model, names: list[str]) -> dict[str, str]:
 
 
 def _create(
-    records: list[Record], terms: _Terms, status: str, history: dict | None, bulk: _Bulk
+    records: list[Record],
+    terms: _Terms,
+    status: str,
+    history: dict | None,
+    counts: tallies.Counts | None,
 ) -> None:
     """Insert new actions and everything they hold, with one statement per table."""
     if not records:
         return
     terms.preload(records)
     now = timezone.now()
-    rows, documents, mechanisms = [], [], []
+    rows, mechanisms = [], []
     for record in records:
         mechanism = terms.get(models.Mechanism, extract.named_mechanism(record.mechanism))
         mechanisms.append(mechanism)
-        documents.append(
-            search.document(
-                record, mechanism.name, names_zh=_chinese_names(record, mechanism, terms)
-            )
+        document = search.document(
+            record, mechanism.name, names_zh=_chinese_names(record, mechanism, terms)
         )
-        rows.append((*_columns(record, mechanism), "", documents[-1], status, 1, now, now))
+        rows.append((*_columns(record, mechanism), "", document, status, 1, now, now))
     editorial = ("summary_zh", "search_document", "status", "revision", "created", "updated")
     inserter = Inserter(models.Action, (*_ACTION_FIELDS, *editorial))
     keys = inserter.insert_keyed(rows)
     linked = _linked(records, terms)
     _insert_children(keys, records, linked)
-    if bulk.search:
-        bulk.index(zip(keys, documents, strict=True))
-    if bulk.counts is not None and status == models.Status.PUBLISHED:
+    if counts is not None and status == models.Status.PUBLISHED:
         # New actions have no embargo: public when published.
-        bulk.counts.add(
+        counts.add(
             [
                 (r.body, r.action_type, r.date, m.pk, r.response is not None, _replied(r))
                 for r, m in zip(records, mechanisms, strict=True)
@@ -424,13 +398,17 @@ def _replied(record: Record):
     return record.response.date if record.response is not None else None
 
 
-def _store(changes: list[tuple[models.Action, Record, str]], terms: _Terms, bulk: _Bulk) -> None:
+def _store(
+    changes: list[tuple[models.Action, Record, str]],
+    terms: _Terms,
+    counts: tallies.Counts | None,
+) -> None:
     """Write changed actions: their fields, and everything they hold anew."""
     if not changes:
         return
     terms.preload([record for _, record, _ in changes])
     keep([action.pk for action, _, _ in changes])
-    if bulk.counts is not None:
+    if counts is not None:
         tallies.count([action.pk for action, _, _ in changes], -1)
     for action, record, _ in changes:
         _set_fields(action, record, terms)
@@ -446,7 +424,7 @@ def _store(changes: list[tuple[models.Action, Record, str]], terms: _Terms, bulk
         model.objects.filter(action__in=actions).delete()
     records = [record for _, record, _ in changes]
     _insert_children([action.pk for action in actions], records, _linked(records, terms))
-    if bulk.counts is not None:
+    if counts is not None:
         tallies.count([action.pk for action, _, _ in changes])
 
 
