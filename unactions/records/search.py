@@ -291,10 +291,10 @@ def insert_trigger_suspended():
     as a segment of its index, instead of 1 MB: fewer segments, merged fewer times (a
     million texts indexed in 5.3 s instead of 8.6 s). That is its `hashsize` setting,
     which FTS5 reads but does not document: where it is refused, the load runs as
-    before. Yields whether the trigger was dropped (on SQLite)."""
+    before. On other databases it does nothing."""
     with triggers_dropped(["records_action_search_insert"], [_INSERT_TRIGGER]) as dropped:
         if not dropped:
-            yield False
+            yield
             return
         # Every action inserted from here on comes after this one (the loader's keys:
         # `bulk.Inserter.insert_keyed`).
@@ -303,7 +303,7 @@ def insert_trigger_suspended():
             cursor.execute(f"SELECT v FROM {FTS_TABLE}_config WHERE k = 'hashsize'")
             (before,) = cursor.fetchone() or (_FTS5_HASHSIZE,)
             enlarged = _set_hashsize(cursor, _LOAD_HASHSIZE)
-            yield True
+            yield
             index_added(after=last)
             if enlarged:
                 _set_hashsize(cursor, before)
