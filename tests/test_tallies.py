@@ -210,5 +210,6 @@ def test_a_large_load_indexes_with_a_larger_buffer_then_gives_it_back(
     monkeypatch.setattr(search, "index_added", recorded)
     usual = hashsize()
     load_records(seed_records)
-    assert seen == [(0, 32 * 1024 * 1024)]
+    assert seen == [(0, search._LOAD_HASHSIZE)]
+    assert search._LOAD_HASHSIZE > 1024 * 1024
     assert hashsize() in (usual, 1024 * 1024)
