@@ -38,9 +38,15 @@ def target(tmp_path):
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def test_everything_is_copied(run, seed_file, tmp_path, target):  # noqa: F811
+@pytest.fixture
+def source_file(run, seed_file, tmp_path):  # noqa: F811
+    """The SQLite database the commands use by default, with the seed page imported:
+    the copy's source."""
     assert run("import", str(seed_file)).returncode == 0
-    source_file = tmp_path / "db" / "tracker.sqlite3"
+    return tmp_path / "db" / "tracker.sqlite3"
+
+
+def test_everything_is_copied(run, source_file, tmp_path, target):
     source = f"sqlite:///{source_file}"
     db = sqlite3.connect(source_file)
     db.execute(
@@ -88,7 +94,7 @@ def test_everything_is_copied(run, seed_file, tmp_path, target):  # noqa: F811
     assert "the target database already holds actions" in again.stderr
 
 
-def test_a_missing_source(run, tmp_path, target):  # noqa: F811
+def test_a_missing_source(run, tmp_path, target):
     result = run("copy-database", f"sqlite:///{tmp_path / 'none.sqlite3'}", target)
     assert result.returncode == 1 and "no such database file" in result.stderr
 
@@ -106,11 +112,10 @@ def _last_line(result) -> str:
     return result.stdout.split("\n")[-2]
 
 
-def test_roles_and_permissions_are_copied_by_name(run, seed_file, tmp_path, target):  # noqa: F811
+def test_roles_and_permissions_are_copied_by_name(run, source_file, target):
     """Links to permissions carry over by name, though the target numbers them its own way;
     a permission made by hand in the source is made on the target."""
-    assert run("import", str(seed_file)).returncode == 0
-    source = f"sqlite:///{tmp_path / 'db' / 'tracker.sqlite3'}"
+    source = f"sqlite:///{source_file}"
     setup = (
         "from django.contrib.auth.models import Group, Permission, User; "
         "from django.contrib.contenttypes.models import ContentType; "
@@ -158,9 +163,7 @@ def test_roles_and_permissions_are_copied_by_name(run, seed_file, tmp_path, targ
     )
 
 
-def test_a_failed_copy_leaves_the_target_as_it_was(run, seed_file, tmp_path, target):  # noqa: F811
-    assert run("import", str(seed_file)).returncode == 0
-    source_file = tmp_path / "db" / "tracker.sqlite3"
+def test_a_failed_copy_leaves_the_target_as_it_was(run, source_file, target):
     db = sqlite3.connect(source_file)
     # An action pointing at a mechanism that is gone (SQLite enforces foreign keys only
     # when asked): the target refuses it at the end (PostgreSQL as the key is added back,
@@ -184,14 +187,8 @@ def test_a_failed_copy_leaves_the_target_as_it_was(run, seed_file, tmp_path, tar
     )
 
 
-def test_the_copy_runs_without_the_garbage_collector_and_gives_it_back(
-    run,
-    seed_file,  # noqa: F811
-    tmp_path,
-    target,
-):
-    assert run("import", str(seed_file)).returncode == 0
-    source = f"sqlite:///{tmp_path / 'db' / 'tracker.sqlite3'}"
+def test_the_copy_runs_without_the_garbage_collector_and_gives_it_back(run, source_file, target):
+    source = f"sqlite:///{source_file}"
     # The command in a process of its own, each table's copy noting whether the
     # collector runs, as in `load_records` (test_import).
     copy = (
@@ -205,9 +202,8 @@ def test_the_copy_runs_without_the_garbage_collector_and_gives_it_back(
     assert _last_line(result) == "True {False} True", result.stderr
 
 
-def test_a_target_in_use_is_refused(run, seed_file, tmp_path, target):  # noqa: F811
-    assert run("import", str(seed_file)).returncode == 0
-    source = f"sqlite:///{tmp_path / 'db' / 'tracker.sqlite3'}"
+def test_a_target_in_use_is_refused(run, source_file, target):
+    source = f"sqlite:///{source_file}"
     make_user = "from django.contrib.auth.models import User; User.objects.create_user('ann')"
     assert run("migrate", DATABASE_URL=target).returncode == 0
     assert run("shell", "-c", make_user, DATABASE_URL=target).returncode == 0
@@ -218,11 +214,10 @@ def test_a_target_in_use_is_refused(run, seed_file, tmp_path, target):  # noqa: 
     )
 
 
-def test_postgresql_plans_for_the_rows_copied(run, seed_file, tmp_path, target):  # noqa: F811
+def test_postgresql_plans_for_the_rows_copied(run, source_file, target):
     if not target.startswith("postgresql"):
         pytest.skip("PostgreSQL only: SQLite plans without statistics, copied or not")
-    assert run("import", str(seed_file)).returncode == 0
-    result = run("copy-database", f"sqlite:///{tmp_path / 'db' / 'tracker.sqlite3'}", target)
+    result = run("copy-database", f"sqlite:///{source_file}", target)
     assert result.returncode == 0, result.stderr
     # Statistics of the copied rows, and their pages marked visible to every
     # transaction (for index-only scans), as VACUUM leaves them (not autovacuum, later).
