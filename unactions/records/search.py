@@ -289,10 +289,12 @@ def insert_trigger_suspended():
     instead of 79.6 and 80.8 s (alternating runs), and Python holds none of the texts.
     FTS5 meanwhile holds up to 128 MB of new entries in memory before it writes them
     out as a segment of its index, instead of 1 MB: fewer segments, merged fewer times
-    (a million texts indexed in 5.3 s instead of 8.6 s with 32 MB; 7.0-7.1 s instead of
-    8.7-9.9 s with 128 MB against 32 on a slower machine, for 100 MB more at the load's
-    height). That is its `hashsize` setting, which FTS5 reads but does not document:
-    where it is refused, the load runs as before. On other databases it does nothing."""
+    (a million texts indexed in 5.3 s instead of 8.6 s with 32 MB; with 128 MB against
+    32, on a slower machine, 7.0-7.1 s instead of 8.7-9.9 s in a statement of their own,
+    and 8.5 and 10.1 s instead of 8.8 and 11.2 s at the end of a million's load, whose
+    highest memory grew by 27 MB). That is its `hashsize` setting, which FTS5 reads but
+    does not document: where it is refused, the load runs as before. On other databases
+    it does nothing."""
     with triggers_dropped(["records_action_search_insert"], [_INSERT_TRIGGER]) as dropped:
         if not dropped:
             yield
