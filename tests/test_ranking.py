@@ -179,7 +179,13 @@ def test_the_counts_held_are_fts5s_own(collection, words):
     if words == "read":
         assert held == {}
         return
-    assert {"detention", "china", "hong", "kong"} <= held.keys()
+    # Read on a word's first search: "detention" alone so far; a rare word is not held.
+    assert held.keys() == {"detention"}
+    for q in ("china", "hong kong", "zzyzx"):
+        indexed_query(ActionQuery.from_params({"q": q}))
+    held = held_words()
+    assert held.keys() == {"detention", "china", "hong", "kong"}
+    assert "zzyzx" in facetindex._index.rare
     with connection.cursor() as cursor:
         for word in ("detention", "china", "kong"):
             found = ranking._prefixed(cursor, word)
@@ -194,7 +200,7 @@ def test_the_counts_held_are_fts5s_own(collection, words):
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL ranks every search")
 def test_the_counts_held_follow_edits_and_deletions(collection, words, monkeypatch):
-    assert same_scores("detention")
+    assert same_scores("detention") and same_scores("china")
     # From here on the index is patched with the changed actions, not read again.
     monkeypatch.setattr(facetindex.FacetIndex, "load", lambda *_: pytest.fail("read whole"))
     action = Action.objects.get(summary__startswith="Detention of a lawyer", date__day=3)
@@ -204,6 +210,8 @@ def test_the_counts_held_follow_edits_and_deletions(collection, words, monkeypat
     assert same_scores("detention") and same_scores("china")
     if words == "held":
         assert held_words()["detention"][action.pk] == 3
+        # Held since before the edit: once in its summary now, once as its government.
+        assert held_words()["china"][action.pk] == 2
     Action.objects.filter(summary__startswith="Detention. Detention.").delete()
     create_action(summary="Detention " * 300, date=dt.date(2011, 1, 1))  # past 255 of one
     assert same_scores("detention") and same_scores("hong kong detention")

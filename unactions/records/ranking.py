@@ -6,8 +6,9 @@ come from what FTS5 itself stores, read in bulk:
 
 - how often each term occurs in each action: its own vocabulary table (`fts5vocab`, of
   instances), one row per occurrence; for the most frequent words (`FREQUENT`), whose
-  occurrences take longest to read, held by the facet index (`frequent_words`), which
-  counts them again in the actions that change (`frequent_words_patched`);
+  occurrences take longest to read, held by the facet index from a word's first search
+  on (`is_frequent`, `word_counts`), which counts them again in the actions that change
+  (`frequent_words_patched`);
 - each action's length in tokens: its `docsize` table, held by the facet index
   (records/facetindex.py), which reads it again for the actions that change;
 - the number of actions and their total length: its averages record.
@@ -33,7 +34,8 @@ from .search import FTS_TABLE, FTS_TOKENIZE
 K1, B = 1.2, 0.75
 
 # A word (of plain ASCII letters and digits) that occurs this many times or more in all
-# has its count in each action held in memory by the facet index (`frequent_words`):
+# has its count in each action held in memory by the facet index (`word_counts`), from
+# the word's first search on:
 # reading its occurrences from FTS5 is most of a search's time, about 0.15 µs each (196
 # ms of the 290 of a search by relevance for the 1.3 million of "detention" at a million
 # actions). Rarer words are read from FTS5 at each search, in a time proportional to
@@ -59,7 +61,7 @@ def bm25(
     """The actions containing every term (a word as a prefix, Chinese as a phrase), as a
     mask by action id, and their bm25 scores, higher for better matches. `lengths` holds
     each action's length in tokens by id; an action with a larger id is left out. The
-    counts of a word in `held` (`frequent_words`) are taken from there."""
+    counts of a word in `held` (`word_counts`) are taken from there."""
     size = len(lengths)
     _vocabularies(cursor)
     rows, tokens = _averages(cursor)
@@ -90,21 +92,31 @@ def bm25(
     return matching, scores
 
 
-def frequent_words(cursor, size: int) -> dict[str, np.ndarray]:
-    """The words (of plain ASCII letters and digits) that occur `FREQUENT` times or more,
-    each with how many times each action (by id, below `size`) holds it as a prefix, as
-    `bm25` counts a search's word: for the facet index to hold."""
+def is_frequent(cursor, word: str) -> bool:
+    """Whether `word` is of plain ASCII letters and digits and occurs `FREQUENT` times or
+    more: a word whose counts (`word_counts`) the facet index holds once searched. FTS5
+    counts the word's occurrences by reading them: at a million actions, 0.2-0.6 s for
+    each of the ten such words, against 3.8 s to list them from its whole vocabulary."""
+    if not (word.isascii() and word.isalnum()):
+        return False
     _vocabularies(cursor)
-    # FTS5 counts each word's occurrences by reading its whole index (2 s at a million).
-    cursor.execute(f"SELECT term FROM {_ROWS} WHERE cnt >= %s", [FREQUENT])
-    words = [word for (word,) in cursor.fetchall() if word.isascii() and word.isalnum()]
-    return {word: _counts(_prefixed(cursor, word), size) for word in words}
+    cursor.execute(f"SELECT cnt FROM {_ROWS} WHERE term = %s", [word])
+    row = cursor.fetchone()
+    return row is not None and row[0] >= FREQUENT
+
+
+def word_counts(cursor, word: str, size: int) -> np.ndarray:
+    """How many times each action (by id, below `size`) holds `word` as a prefix, as
+    `bm25` counts a search's word: 0.2-0.6 s for one of the ten words of a million
+    occurrences or more of a million actions (3.1-3.3 s for all ten)."""
+    _vocabularies(cursor)
+    return _counts(_prefixed(cursor, word), size)
 
 
 def frequent_words_patched(
     cursor, held: dict[str, np.ndarray], changed: list[int], size: int
 ) -> dict[str, np.ndarray]:
-    """`held` (from `frequent_words`) brought up to date for these changed actions (some
+    """`held` (from `word_counts`) brought up to date for these changed actions (some
     may be gone), and grown to `size`. Their texts are indexed apart, in a table of this
     connection's own with FTS5's settings, and their occurrences read from it: a few
     milliseconds for an action, 46 ms for 2,000 at a million (asking the full index for
