@@ -604,7 +604,7 @@ class FacetIndex:
     def _hold_frequent(self, cursor, terms: list[searchtext.Term]) -> None:
         """Read and hold the counts of the frequent words among a search's `terms` that
         are not held yet (SQLite): on a word's first search rather than with the rest of
-        the index (about 7 of a million actions' 10-12 s), in the query's own read
+        the index (about 7 s of a million actions' 10-11 s), in the query's own read
         transaction once the index is up to date, and patched with the rest of it from
         then on. Which words are frequent only decides where their counts come from:
         FTS5 gives the same."""
