@@ -129,6 +129,11 @@ class TestErrors:
                 400,
                 "from: 'yesterday' is not a date written YYYY-MM-DD",
             ),
+            (
+                "/api/v1/actions?from=2020-12-01&to=2020-01-31",
+                400,
+                "from: 2020-12-01 is after to: 2020-01-31",
+            ),
             ("/api/v1/actions?limit=0", 400, "limit: '0' must be a number from 1 to 500"),
             ("/api/v1/actions?cursor=garbage!", 400, "cursor: not a cursor this API gave"),
             (

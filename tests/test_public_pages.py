@@ -261,6 +261,15 @@ class TestPrivacyAndErrors:
             in response.content.decode()
         )
 
+    def test_dates_the_wrong_way_round_are_explained(self, client, seeded):
+        response = client.get("/?from=2020-12-01&to=2020-01-31")
+        assert response.status_code == 400
+        assert "from: 2020-12-01 is after to: 2020-01-31" in response.content.decode()
+        # The same day at both ends is a range, not a mistake.
+        response = client.get("/?from=2020-12-04&to=2020-12-04")
+        assert response.status_code == 200
+        assert "2020-12-04-chn-20-2020" in response.content.decode()
+
     def test_a_bad_sort_is_explained(self, client, seeded):
         response = client.get("/actions.json?sort=random")
         assert response.status_code == 400

@@ -353,11 +353,15 @@ class ActionQuery:
         sort = (getlist("sort") or [""])[-1]
         if sort and sort not in SORTS:
             raise QueryError(f"sort: {sort!r} is not one of {', '.join(SORTS)}")
+        date_from, date_to = _date_param("from", getlist("from")), _date_param("to", getlist("to"))
+        if date_from and date_to and date_from > date_to:
+            # Otherwise an empty list, as if nothing happened between them.
+            raise QueryError(f"from: {date_from} is after to: {date_to}")
         return cls(
             q=" ".join((getlist("q") or [""])[-1].split())[:200],
             selected=selected,
-            date_from=_date_param("from", getlist("from")),
-            date_to=_date_param("to", getlist("to")),
+            date_from=date_from,
+            date_to=date_to,
             sort=sort,
         )
 
