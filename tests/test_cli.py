@@ -67,6 +67,16 @@ def test_seed_loads_the_sample_once(run):
     assert "already holds actions" in run("seed").stdout
 
 
+def test_parse_names_what_it_cannot_read(run, tmp_path):
+    broken = tmp_path / "broken.txt"
+    broken.write_text(SEED_TEXT.replace("Date: | 13 August 2020 |", "Date: | 13 Agust 2020 |"))
+    result = run("parse", str(broken))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"{broken} cannot be read" in result.stderr  # it imports nothing, ever
+    assert "line 66, entry 6 (13 Agust 2020): cannot read the date" in result.stderr
+    assert result.stdout == ""
+
+
 def test_malformed_page_imports_nothing(run, tmp_path, seed_file):
     broken = tmp_path / "broken.txt"
     broken.write_text(SEED_TEXT.replace("Date: | 13 August 2020 |", "Date: | 13 Agust 2020 |"))

@@ -29,10 +29,11 @@ def ensure_database() -> None:
 
 
 def read_records(path: str) -> list[Record]:
+    """The records of a file, for a command that only reads them (`parse`)."""
     try:
         return parse_file(Path(path))
     except RecordsError as error:
-        raise CommandError(f"{path}: nothing was imported.\n{error}") from None
+        raise CommandError(f"{path} cannot be read:\n{error}") from None
 
 
 class RecordsCommand(BaseCommand):
