@@ -31,7 +31,7 @@ _FILTERS = [
     {
         "name": "to",
         "in": "query",
-        "description": "on or before this date",
+        "description": "on or before this date (not before `from`: that is a 400)",
         "schema": {"type": "string", "format": "date"},
     },
     {"name": "sort", "in": "query", "schema": {"type": "string", "enum": list(SORTS)}},
