@@ -55,3 +55,16 @@ def test_the_statistics_page_in_chinese(client, seeded):
     html = client.get("/zh-hans/statistics/").content.decode()
     assert "22 项已发布行动的统计" in html
     assert "Figures for" not in html
+
+
+def test_a_search_that_cannot_be_understood_is_explained_in_the_pages_language(client, seeded):
+    response = client.get("/zh-hans/?from=2020-12-01&to=2020-01-31")
+    assert response.status_code == 400
+    assert "from：2020-12-01 晚于 to：2020-01-31" in response.content.decode()
+    response = client.get("/zh-hans/statistics/?year=abc")
+    assert "year：&#x27;abc&#x27; 不是年份" in response.content.decode()
+    # The API has no language in its addresses: English, whatever the reader's browser.
+    response = client.get("/api/v1/actions?from=yesterday", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.json()["error"]["message"] == (
+        "from: 'yesterday' is not a date written YYYY-MM-DD"
+    )

@@ -30,6 +30,7 @@ from django.db.models import (
     When,
 )
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from unactions.formats.record import COMMUNICATION_TYPES
@@ -40,7 +41,8 @@ SORTS = ("relevance", "newest", "oldest")
 
 
 class QueryError(ValueError):
-    """A URL parameter that cannot be understood; the message names it."""
+    """A URL parameter that cannot be understood; the message names it, in the page's
+    language (the API's addresses have none: English)."""
 
 
 @dataclass(frozen=True)
@@ -293,7 +295,7 @@ class YearFacet(ColumnFacet):
     def check(self, values):
         for value in values:
             if not value.isdigit():
-                raise QueryError(f"year: {value!r} is not a year")
+                raise QueryError(gettext("year: %(value)s is not a year") % {"value": repr(value)})
 
     def apply(self, queryset, values):
         self.check(values)
@@ -352,11 +354,17 @@ class ActionQuery:
                 selected[facet.key] = values
         sort = (getlist("sort") or [""])[-1]
         if sort and sort not in SORTS:
-            raise QueryError(f"sort: {sort!r} is not one of {', '.join(SORTS)}")
+            raise QueryError(
+                gettext("sort: %(value)s is not one of %(choices)s")
+                % {"value": repr(sort), "choices": ", ".join(SORTS)}
+            )
         date_from, date_to = _date_param("from", getlist("from")), _date_param("to", getlist("to"))
         if date_from and date_to and date_from > date_to:
             # Otherwise an empty list, as if nothing happened between them.
-            raise QueryError(f"from: {date_from} is after to: {date_to}")
+            raise QueryError(
+                gettext("from: %(start)s is after to: %(end)s")
+                % {"start": date_from, "end": date_to}
+            )
         return cls(
             q=" ".join((getlist("q") or [""])[-1].split())[:200],
             selected=selected,
@@ -413,7 +421,10 @@ def _date_param(name: str, values: list[str]) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise QueryError(f"{name}: {value!r} is not a date written YYYY-MM-DD") from None
+        raise QueryError(
+            gettext("%(name)s: %(value)s is not a date written YYYY-MM-DD")
+            % {"name": name, "value": repr(value)}
+        ) from None
 
 
 def filter_actions(
