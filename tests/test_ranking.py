@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from django.db import connection
 
-from unactions.records import facetindex, ranking, search
+from unactions.records import facetindex, pgsearch, ranking, search
 from unactions.records.models import Action
 from unactions.records.query import (
     ActionQuery,
@@ -39,11 +39,14 @@ SEARCHES = [
 
 @pytest.fixture(autouse=True, params=["read", "held"])
 def words(request, monkeypatch):
-    """Each test twice: every word's occurrences read from FTS5 at each search, and the
-    frequent words' counts held by the facet index (here every word of three or more
-    occurrences; at a million actions, of a million)."""
+    """Each test twice: every word's occurrences (or PostgreSQL's ranks) read from the
+    full-text index at each search, and the frequent words' counts (or ranks) held by
+    the facet index: on SQLite here every word of three or more occurrences (at a
+    million actions, of a million); on PostgreSQL every word (at a million actions,
+    those the planner expects in 100,000 of them)."""
     if request.param == "held":
         monkeypatch.setattr(ranking, "FREQUENT", 3)
+        monkeypatch.setattr(pgsearch, "FREQUENT", 0)
     return request.param
 
 
@@ -57,6 +60,20 @@ def collection(seeded):
     """The seed, and actions that tie on relevance and differ by date, are long (a
     length above 127 tokens takes two bytes in FTS5's record of lengths), or in
     Chinese."""
+    load_collection()
+
+
+@pytest.fixture
+def committed(transactional_db, seed_records):
+    """The collection, committed: on PostgreSQL, a transaction that has written counts
+    with a copy of the index of its own, which holds words for that query only."""
+    from unactions.records.loader import load_records
+
+    load_records(seed_records)
+    load_collection()
+
+
+def load_collection():
     from unactions.records.loader import load_records
 
     same = "Detention of a lawyer in Hong Kong."
@@ -217,3 +234,108 @@ def test_the_counts_held_follow_edits_and_deletions(collection, words, monkeypat
     assert same_scores("detention") and same_scores("hong kong detention")
     if words == "held":
         assert held_words()["detention"].max() == 300
+
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="PostgreSQL only: SQLite holds the frequent words' counts (tested above)",
+)
+
+
+def held_ranks(q: str = "detention") -> dict:
+    """The ranks held once a search for `q` (by relevance) brought the index up to date."""
+    indexed_query(ActionQuery.from_params({"q": q}), facets=False)
+    return facetindex._index.frequent
+
+
+def sql_ranks(word: str) -> dict[int, float]:
+    """PostgreSQL's ts_rank of each action matching `word` alone."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, ts_rank(search_vector, to_tsquery('simple', %s)) FROM records_action "
+            "WHERE search_vector @@ to_tsquery('simple', %s)",
+            [f"{word}:*"] * 2,
+        )
+        return dict(cursor.fetchall())
+
+
+def same_ranks(held: np.ndarray, word: str) -> bool:
+    expected = sql_ranks(word)
+    assert set(np.flatnonzero(held >= 0).tolist()) == expected.keys() != set(), word
+    for pk, rank in expected.items():
+        assert float(held[pk]) == pytest.approx(rank, rel=1e-6), (word, pk)
+    return True
+
+
+@postgresql_only
+def test_the_ranks_held_are_postgresqls_own(committed, words):
+    held = held_ranks()
+    if words == "read":
+        assert held == {}
+        return
+    # Held for the searches they answer: one word by relevance, words alone in date order.
+    assert held.keys() == {"detention"}
+    assert same_ranks(held["detention"], "detention")
+    held = held_ranks("hong kong")  # ts_rank of two words is not made of theirs
+    assert held.keys() == {"detention"}
+    for q in ("hong kong", "detention 维权"):
+        query = ActionQuery.from_params({"q": q, "sort": "newest"})
+        listed = listed_actions(query, indexed_query(query))
+        assert [a.pk for a in listed[0 : len(listed)]] == [a.pk for a in find_actions(query)]
+    assert held_ranks().keys() == {"detention", "hong", "kong"}
+    assert same_ranks(held_ranks()["kong"], "kong")
+
+
+@postgresql_only
+def test_the_ranks_held_follow_edits_and_deletions(committed, words, monkeypatch):
+    assert same_scores("detention") and same_scores("china")
+    # From here on the index is patched with the changed actions, not read again.
+    monkeypatch.setattr(facetindex.FacetIndex, "load", lambda *_: pytest.fail("read whole"))
+    action = Action.objects.get(summary__startswith="Detention of a lawyer", date__day=3)
+    before = sql_ranks("detention")[action.pk]
+    action.summary = "Detention, detention and detention again: China, in Hong Kong."
+    action.save()
+    search.refresh([action.pk])
+    assert sql_ranks("detention")[action.pk] > before
+    assert same_scores("detention") and same_scores("china")
+    Action.objects.filter(summary__startswith="Detention. Detention.").delete()
+    created = create_action(summary="Detention " * 300, date=dt.date(2011, 1, 1))
+    assert same_scores("detention") and same_scores("hong kong detention")
+    if words == "held":
+        held = held_ranks()
+        assert held.keys() == {"detention", "china"}
+        assert same_ranks(held["detention"], "detention") and same_ranks(held["china"], "china")
+        assert held["detention"][created.pk] > held["detention"][action.pk] > 0
+
+
+@postgresql_only
+def test_the_least_recently_searched_words_are_let_go(committed, words, monkeypatch):
+    if words == "read":
+        return
+    monkeypatch.setattr(pgsearch, "HELD", 2)
+    for q in ("detention", "china", "detention", "lawyer"):
+        held = held_ranks(q)
+    assert list(held) == ["detention", "lawyer"]
+    assert same_scores("lawyer")
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_the_planner_says_which_words_are_frequent(monkeypatch):
+    from unactions.records.loader import load_records
+
+    # The planner estimates a prefix from the most common words ANALYZE finds (with a
+    # hundred of them or more; else it guesses 2% of the rows).
+    load_records(
+        [record(summary=f"Detention number {n}.") for n in range(150)]
+        + [record(summary="A rarer word: zzyzx.")]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE records_action")
+        monkeypatch.setattr(pgsearch, "FREQUENT", 100)
+        assert pgsearch.is_frequent(cursor, "detention")
+        assert pgsearch.is_frequent(cursor, "detent")  # a prefix of it
+        assert not pgsearch.is_frequent(cursor, "zzyzx")
+        assert not pgsearch.is_frequent(cursor, "number1")
+    assert held_ranks("zzyzx") == {} and "zzyzx" in facetindex._index.rare
+    assert held_ranks("detention").keys() == {"detention"}

@@ -11,9 +11,11 @@ arrays indexed by action id. Counting the matches of a query is then a few vecto
 operations over those arrays (with `np.take` and `np.compress`, which select from a
 million values two to three times faster than indexing). It also holds the length of
 each action's indexed text, with which records/ranking.py ranks a search by relevance,
-and on SQLite, for the words that occur a million times or more, how many times each
-action holds each, read on a word's first search: a search for them then reads no
-full-text index at all.
+and for the words that occur a million times or more (on PostgreSQL, in 100,000
+actions or more), how many times each action holds each (on PostgreSQL, its ts_rank),
+read on a word's first search: a search for them then reads no full-text index at
+all (on PostgreSQL, by relevance, a search for one such word alone; records/ranking.py,
+records/pgsearch.py).
 
 It is never stale. The tallies' triggers log the id of every action whose facet values
 or indexed text change (`ActionChange`), in the same transaction as the change; a large
@@ -51,8 +53,9 @@ from django.utils import timezone
 from unactions.formats import searchtext
 from unactions.formats.record import COMMUNICATION_TYPES
 
-from . import models, ranking
+from . import models, pgsearch, ranking
 from .bulk import chunks
+from .reading import among, numbers
 from .search import FTS_TABLE
 from .tallies import LINKS
 
@@ -197,10 +200,11 @@ class FacetIndex:
         # are counted by cell, which needs one pass over the matches instead of five.
         self.cells: dict[int, int] = {}  # packed values -> cell
         self.cell_values: dict[str, np.ndarray] = {}  # facet -> value code of each cell
-        # SQLite: of the most frequent words (`ranking.is_frequent`) searched since the
-        # index was read, each one's count in each action (`ranking.word_counts`), which
-        # searches for it read instead of FTS5's; and the other words searched (up to
-        # `RARE_WORDS`), not to ask FTS5 again.
+        # Of the most frequent words searched since the index was read, on SQLite each
+        # one's count in each action (`ranking.is_frequent`, `ranking.word_counts`),
+        # which searches for it read instead of FTS5's; on PostgreSQL each action's
+        # ts_rank for it (`pgsearch.is_frequent`, `pgsearch.word_ranks`). And the other
+        # words searched (up to `RARE_WORDS`), not to ask again.
         self.frequent: dict[str, np.ndarray] = {}
         self.rare: set[str] = set()
 
@@ -215,7 +219,7 @@ class FacetIndex:
         self._read_actions(cursor)
         self.links = {}
         for kind, table, column in LINKS:
-            rows = _numbers(cursor, ("action_id", column), table)
+            rows = numbers(cursor, ("action_id", column), table)
             self.links[kind] = (rows[:, 0].astype(np.int32), _narrow(rows[:, 1]))
         self.frequent, self.rare = {}, set()
 
@@ -245,7 +249,7 @@ class FacetIndex:
             kept = ~np.isin(actions, wanted)
             added = np.concatenate(
                 [
-                    _numbers(cursor, ("action_id", column), table, *_among("action_id", c))
+                    numbers(cursor, ("action_id", column), table, *among("action_id", c))
                     for c in pieces
                 ]
             )
@@ -253,7 +257,10 @@ class FacetIndex:
                 np.concatenate([actions[kept], added[:, 0].astype(np.int32)]),
                 np.concatenate([terms[kept], added[:, 1]]),
             )
-        self.frequent = ranking.frequent_words_patched(cursor, self.frequent, ids, self.size)
+        if cursor.db.vendor == "postgresql":
+            self.frequent = pgsearch.ranks_patched(cursor, self.frequent, ids, self.size)
+        else:
+            self.frequent = ranking.frequent_words_patched(cursor, self.frequent, ids, self.size)
 
     @staticmethod
     def _empty_columns(size: int) -> dict[str, np.ndarray]:
@@ -278,7 +285,7 @@ class FacetIndex:
         and the length of its indexed text."""
         vendor = cursor.db.vendor
         columns = _action_columns(vendor)
-        rows = _numbers(cursor, columns.values(), "records_action", *_among("id", only))
+        rows = numbers(cursor, columns.values(), "records_action", *among("id", only))
         ids = rows[:, 0]
         for index, name in enumerate(columns):
             if index:
@@ -289,11 +296,11 @@ class FacetIndex:
             # FTS5's lengths, with which `ranking` ranks (PostgreSQL ranks itself).
             indexed, lengths = ranking.document_lengths(cursor, only)
             self.columns["length"][indexed[indexed < self.size]] = lengths[indexed < self.size]
-        responses = _numbers(
+        responses = numbers(
             cursor,
             ["action_id", f"COALESCE({_ordinal(vendor, 'date')}, 0)"],
             "records_response",
-            *_among("action_id", only),
+            *among("action_id", only),
         )
         self.columns["responded"][responses[:, 0]] = True
         self.columns["replied"][responses[:, 0]] = responses[:, 1]
@@ -579,24 +586,25 @@ class FacetIndex:
             return found, None
         scores = None
         with connection.cursor() as cursor:
-            if connection.vendor == "sqlite":
-                self._hold_frequent(cursor, terms)
             if connection.vendor == "postgresql":
-                rows = _postgresql_matches(cursor, searchtext.tsquery(terms), ranked)
+                held = self._held_ranks(cursor, terms, ranked)
+                if held is not None:
+                    found = np.logical_and.reduce([ranks >= 0 for ranks in held])
+                    return found, (np.where(found, held[0], 0.0) if ranked else None)
+                rows = pgsearch.matches(cursor, searchtext.tsquery(terms), ranked)
                 if ranked:
                     scores = np.zeros(self.size)
                     kept = rows[:, 0] < self.size
                     scores[rows[kept, 0].astype(np.int64)] = rows[kept, 1]
-            elif ranked and ranking.rankable(terms):
-                return ranking.bm25(cursor, terms, self.columns["length"], self.frequent)
-            elif all(not t.cjk and t.text in self.frequent for t in terms):
-                # Frequent words alone: their counts held give the same matches as FTS5.
-                return np.logical_and.reduce([self.frequent[t.text] > 0 for t in terms]), None
             else:
+                self._hold_frequent(cursor, terms)
+                if ranked and ranking.rankable(terms):
+                    return ranking.bm25(cursor, terms, self.columns["length"], self.frequent)
+                if all(not t.cjk and t.text in self.frequent for t in terms):
+                    # Frequent words alone: their counts held give FTS5's matches.
+                    return np.logical_and.reduce([self.frequent[t.text] > 0 for t in terms]), None
                 match = searchtext.fts5_query(terms)
-                rows = _numbers(
-                    cursor, ["rowid"], FTS_TABLE, f"WHERE {FTS_TABLE} MATCH %s", [match]
-                )
+                rows = numbers(cursor, ["rowid"], FTS_TABLE, f"WHERE {FTS_TABLE} MATCH %s", [match])
         ids = rows[:, 0].astype(np.int64)
         found[ids[ids < self.size]] = True
         return found, scores
@@ -615,47 +623,43 @@ class FacetIndex:
             if ranking.is_frequent(cursor, word):
                 self.frequent[word] = ranking.word_counts(cursor, word, self.size)
             else:
-                if len(self.rare) >= RARE_WORDS:
-                    self.rare.clear()
-                self.rare.add(word)
+                self._remember_rare(word)
 
+    def _held_ranks(
+        self, cursor, terms: list[searchtext.Term], ranked: bool
+    ) -> list[np.ndarray] | None:
+        """The ranks held (PostgreSQL, `pgsearch.word_ranks`) of each of a search's
+        `terms`, if they can answer it: frequent words alone, and by relevance one word
+        only (ts_rank of several words is not made of theirs). Those not held yet are
+        read now, in the query's own read transaction once the index is up to date, and
+        patched with the rest of it from then on. None where the search needs its
+        query."""
+        if (ranked and len(terms) > 1) or not all(pgsearch.holdable(t) for t in terms):
+            return None
+        words = [term.text for term in terms]
+        for word in words:
+            if word in self.rare:
+                return None
+            if word not in self.frequent and not pgsearch.is_frequent(cursor, word):
+                self._remember_rare(word)
+                return None
+        for word in words:
+            # The most recently used last; the least recently used let go.
+            ranks = self.frequent.pop(word, None)
+            if ranks is None:
+                ranks = pgsearch.word_ranks(cursor, word, self.size)
+            self.frequent[word] = ranks
+        for word in [w for w in self.frequent if w not in words]:
+            if len(self.frequent) <= pgsearch.HELD:
+                break
+            del self.frequent[word]
+        return [self.frequent[word] for word in words]
 
-def _postgresql_matches(cursor, tsquery: str, ranked: bool) -> np.ndarray:
-    """The ids of the actions matching `tsquery` (PostgreSQL), and with `ranked` their
-    ts_rank, as `search.order_by_relevance` ranks them, in a second column."""
-    query = "to_tsquery('simple', %s)"
-    columns, params = ["id"], [tsquery]
-    if ranked:
-        columns, params = [*columns, f"ts_rank(search_vector, {query})"], [tsquery, *params]
-    # The GIN index gives the matches without reading their vectors, but for a common
-    # word the planner reads every row's vector instead (it does not count what reading
-    # them from their TOAST table costs): 325 ms against 180 at 100,000 actions (ranked,
-    # which reads the matches' vectors: about the same for a word in 69% of them, 130-160
-    # against 190-270 ms for one in 27%). With the default work_mem (4 MB), the bitmap
-    # of a million actions' matches loses track of rows and reads their vectors again to
-    # check them: 4.0 s against 1.9.
-    with _settings(cursor, enable_seqscan="off", work_mem="64MB"):
-        return _numbers(
-            cursor,
-            columns,
-            "records_action",
-            f"WHERE search_vector @@ {query}",
-            params,
-            dtype=np.float64 if ranked else np.int64,
-        )
-
-
-@contextmanager
-def _settings(cursor, **settings: str):
-    """PostgreSQL's settings changed for the statements run inside, in this transaction
-    (a statement that fails ends it, and its settings with it)."""
-    before = {}
-    for name, value in settings.items():
-        cursor.execute("SELECT current_setting(%s), set_config(%s, %s, true)", [name, name, value])
-        before[name] = cursor.fetchone()[0]
-    yield
-    for name, value in before.items():
-        cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+    def _remember_rare(self, word: str) -> None:
+        """Remember a word searched and found not frequent, not to ask again."""
+        if len(self.rare) >= RARE_WORDS:
+            self.rare.clear()
+        self.rare.add(word)
 
 
 def _one_of(values: np.ndarray, wanted) -> np.ndarray:
@@ -687,27 +691,6 @@ try:
     _malloc_trim = ctypes.CDLL("libc.so.6").malloc_trim
 except (OSError, AttributeError):
     _malloc_trim = None  # not glibc: its allocator decides
-
-
-def _numbers(cursor, columns, table: str, where="", params=(), dtype=np.int64) -> np.ndarray:
-    """The rows of numeric `columns` of `table` (those `where` says, with `params`), as
-    an array of `dtype` with a column each. They are read as one string: hundreds of
-    thousands of rows one by one take much longer."""
-    if cursor.db.vendor == "postgresql":
-        listed = f"string_agg(concat_ws(',', {', '.join(columns)}), ',')"
-    else:
-        listed = "group_concat(" + " || ',' || ".join(f"({column})" for column in columns) + ")"
-    cursor.execute(f"SELECT {listed} FROM {table} {where}", list(params))
-    values = np.fromstring(cursor.fetchone()[0] or "", dtype=dtype, sep=",")
-    return values.reshape(-1, len(list(columns)))
-
-
-def _among(key: str, only: list[int] | None) -> tuple[str, list[int]]:
-    """The condition and parameters of the rows whose `key` is one of `only` (all when
-    None), for `_numbers`."""
-    if only is None:
-        return "", []
-    return f"WHERE {key} IN ({', '.join(['%s'] * len(only))})", list(only)
 
 
 def _narrow(ids: np.ndarray) -> np.ndarray:

@@ -42,7 +42,7 @@ LINKS = (
 
 # Trigger names carry the version of what they do (by database, as they differ): a new
 # version replaces the old ones.
-_VERSIONS = {"sqlite": 4, "postgresql": 7}
+_VERSIONS = {"sqlite": 4, "postgresql": 8}
 # On PostgreSQL the triggers do nothing in a transaction that sets this (`suspended`).
 _BULK_SETTING = "unactions.bulk_load"
 _ACTION_KEY = "body, action_type, year, month, mechanism_id, responded"
@@ -263,14 +263,14 @@ def _triggers(vendor: str) -> dict[str, tuple[str, str, str | None, list[str]]]:
             + _add_link(vendor, kind, column, "NEW", 1)
             + _log(vendor, "OLD.action_id", "NEW.action_id"),
         )
-    if vendor == "sqlite":
-        # Not a tally: the facet index holds the length of each action's indexed text.
-        triggers[f"{prefix}action_text"] = (
-            "AFTER UPDATE OF search_document",
-            "records_action",
-            "OLD.search_document IS NOT NEW.search_document",
-            _log(vendor, "NEW.id"),
-        )
+    # Not a tally: the facet index holds the length of each action's indexed text
+    # (SQLite) and the frequent words' ranks (PostgreSQL).
+    triggers[f"{prefix}action_text"] = (
+        "AFTER UPDATE OF search_document",
+        "records_action",
+        "OLD.search_document IS NOT NEW.search_document",
+        _log(vendor, "NEW.id"),
+    )
     prune = [f"DELETE FROM records_actionchange WHERE seq <= NEW.seq - {LOG_KEPT}"]
     if vendor == "postgresql":
         # A reader cannot tell whether entries it had not seen were pruned there (see

@@ -1,0 +1,137 @@
+"""A search's matches on PostgreSQL as the facet index reads them, and the ranks of the
+frequent words it holds.
+
+PostgreSQL's GIN index gives a word's matches only by visiting the row of each: at a
+million actions, 1.2 s for the 686,258 actions of "detention", 1.9 s with the `ts_rank`
+of each (which reads its vector). For a word the planner expects in `FREQUENT` actions
+or more, the facet index holds each action's `ts_rank` for it (`word_ranks`), read on
+the first search that can use it and read again for the actions that change
+(`ranks_patched`): a search for that word alone, or for such words alone in date order
+or in the statistics, then reads no row. Which words are held only decides where the
+matches and ranks come from: the query gives the same. (SQLite's frequent words are
+records/ranking.py's.)
+"""
+
+from __future__ import annotations
+
+import json
+from contextlib import contextmanager
+
+import numpy as np
+
+from unactions.formats.searchtext import Term, tsquery
+
+from .bulk import chunks
+from .reading import among, numbers
+
+# A word the planner expects in this many actions or more has its ranks held.
+FREQUENT = 100_000
+# At most this many words held (4 bytes an action each), the least recently used let go.
+HELD = 16
+# The rank held for an action that does not match.
+NOT_FOUND = -1.0
+
+_QUERY = "to_tsquery('simple', %s)"
+
+
+def matches(cursor, query: str, ranked: bool) -> np.ndarray:
+    """The ids of the actions matching the tsquery `query`, and with `ranked` their
+    ts_rank, as `search.order_by_relevance` ranks them, in a second column."""
+    columns, params = ["id"], [query]
+    if ranked:
+        columns, params = [*columns, f"ts_rank(search_vector, {_QUERY})"], [query, *params]
+    # The GIN index gives the matches without reading their vectors, but for a common
+    # word the planner reads every row's vector instead (it does not count what reading
+    # them from their TOAST table costs): 325 ms against 180 at 100,000 actions (ranked,
+    # which reads the matches' vectors: about the same for a word in 69% of them, 130-160
+    # against 190-270 ms for one in 27%). With the default work_mem (4 MB), the bitmap
+    # of a million actions' matches loses track of rows and reads their vectors again to
+    # check them: 4.0 s against 1.9.
+    with _settings(cursor, enable_seqscan="off", work_mem="64MB"):
+        return numbers(
+            cursor,
+            columns,
+            "records_action",
+            f"WHERE search_vector @@ {_QUERY}",
+            params,
+            dtype=np.float64 if ranked else np.int64,
+        )
+
+
+def holdable(term: Term) -> bool:
+    """Whether a search's term is a word whose ranks can be held: plain ASCII letters
+    and digits, which PostgreSQL reads as one word (looked up as a prefix)."""
+    return not term.cjk and term.text.isascii() and term.text.isalnum()
+
+
+def is_frequent(cursor, word: str) -> bool:
+    """Whether the planner expects `word` (as a prefix) in `FREQUENT` actions or more:
+    its estimate, from the statistics of the last ANALYZE, in a millisecond or two."""
+    cursor.execute(
+        f"EXPLAIN (FORMAT JSON) SELECT 1 FROM records_action WHERE search_vector @@ {_QUERY}",
+        [_word_query(word)],
+    )
+    plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return plan[0]["Plan"]["Plan Rows"] >= FREQUENT
+
+
+def word_ranks(cursor, word: str, size: int) -> np.ndarray:
+    """The ts_rank of each action (by id, below `size`) for `word` as a search's only
+    term, `NOT_FOUND` for those that do not match."""
+    rows = matches(cursor, _word_query(word), ranked=True)
+    ranks = np.full(size, NOT_FOUND, dtype=np.float32)
+    kept = rows[:, 0] < size
+    ranks[rows[kept, 0].astype(np.int64)] = rows[kept, 1]
+    return ranks
+
+
+def ranks_patched(
+    cursor, held: dict[str, np.ndarray], changed: list[int], size: int
+) -> dict[str, np.ndarray]:
+    """`held` (from `word_ranks`) brought up to date for these changed actions (some may
+    be gone) and grown to `size`: new arrays, the ranks of every held word read for 500
+    actions at a time."""
+    if not held or not changed:
+        return held
+    words = list(held)
+    patched = {}
+    for word, ranks in held.items():
+        grown = np.full(size, NOT_FOUND, dtype=np.float32)
+        grown[: min(len(ranks), size)] = ranks[:size]
+        patched[word] = grown
+    ids = np.array(changed, dtype=np.int64)
+    ids = ids[ids < size]
+    for ranks in patched.values():
+        ranks[ids] = NOT_FOUND
+    columns = ["id"] + [
+        f"CASE WHEN search_vector @@ {_QUERY} THEN ts_rank(search_vector, {_QUERY}) "
+        f"ELSE {NOT_FOUND} END"
+        for _ in words
+    ]
+    queries = [query for word in words for query in [_word_query(word)] * 2]
+    for chunk in chunks(ids.tolist(), 500):
+        where, params = among("id", chunk)
+        rows = numbers(cursor, columns, "records_action", where, [*queries, *params], np.float64)
+        found = rows[:, 0].astype(np.int64)
+        for column, word in enumerate(words, start=1):
+            patched[word][found] = rows[:, column]
+    return patched
+
+
+def _word_query(word: str) -> str:
+    return tsquery([Term(word, cjk=False)])
+
+
+@contextmanager
+def _settings(cursor, **settings: str):
+    """PostgreSQL's settings changed for the statements run inside, in this transaction
+    (a statement that fails ends it, and its settings with it)."""
+    before = {}
+    for name, value in settings.items():
+        cursor.execute("SELECT current_setting(%s), set_config(%s, %s, true)", [name, name, value])
+        before[name] = cursor.fetchone()[0]
+    yield
+    for name, value in before.items():
+        cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
