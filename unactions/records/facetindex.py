@@ -578,7 +578,7 @@ class FacetIndex:
 
     def _found(self, q: str, ranked: bool) -> tuple[np.ndarray, np.ndarray | None]:
         """The actions whose text matches the search `q`, and (if `ranked` and the index
-        can rank the search) their bm25 scores."""
+        can rank the search) their scores: bm25 on SQLite, ts_rank on PostgreSQL."""
         found = np.zeros(self.size, dtype=bool)
         terms = searchtext.terms(q)
         if not terms:
