@@ -259,11 +259,12 @@ def sql_ranks(word: str) -> dict[int, float]:
         return dict(cursor.fetchall())
 
 
-def same_ranks(held: np.ndarray, word: str) -> bool:
+def same_ranks(held: pgsearch.Ranks, word: str) -> bool:
     expected = sql_ranks(word)
-    assert set(np.flatnonzero(held >= 0).tolist()) == expected.keys() != set(), word
+    assert set(np.flatnonzero(held.found()).tolist()) == expected.keys() != set(), word
+    ranks = held.ranks()
     for pk, rank in expected.items():
-        assert float(held[pk]) == pytest.approx(rank, rel=1e-6), (word, pk)
+        assert float(ranks[pk]) == pytest.approx(rank, rel=1e-6), (word, pk)
     return True
 
 
@@ -305,7 +306,8 @@ def test_the_ranks_held_follow_edits_and_deletions(committed, words, monkeypatch
         held = held_ranks()
         assert held.keys() == {"detention", "china"}
         assert same_ranks(held["detention"], "detention") and same_ranks(held["china"], "china")
-        assert held["detention"][created.pk] > held["detention"][action.pk] > 0
+        ranks = held["detention"].ranks()
+        assert ranks[created.pk] > ranks[action.pk] > 0
 
 
 @postgresql_only

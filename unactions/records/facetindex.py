@@ -205,7 +205,7 @@ class FacetIndex:
         # which searches for it read instead of FTS5's; on PostgreSQL each action's
         # ts_rank for it (`pgsearch.is_frequent`, `pgsearch.word_ranks`). And the other
         # words searched (up to `RARE_WORDS`), not to ask again.
-        self.frequent: dict[str, np.ndarray] = {}
+        self.frequent: dict[str, np.ndarray | pgsearch.Ranks] = {}
         self.rare: set[str] = set()
 
     # Reading the database
@@ -589,8 +589,8 @@ class FacetIndex:
             if connection.vendor == "postgresql":
                 held = self._held_ranks(cursor, terms, ranked)
                 if held is not None:
-                    found = np.logical_and.reduce([ranks >= 0 for ranks in held])
-                    return found, (np.where(found, held[0], 0.0) if ranked else None)
+                    found = np.logical_and.reduce([ranks.found() for ranks in held])
+                    return found, (np.where(found, held[0].ranks(), 0.0) if ranked else None)
                 rows = pgsearch.matches(cursor, searchtext.tsquery(terms), ranked)
                 if ranked:
                     scores = np.zeros(self.size)
@@ -627,7 +627,7 @@ class FacetIndex:
 
     def _held_ranks(
         self, cursor, terms: list[searchtext.Term], ranked: bool
-    ) -> list[np.ndarray] | None:
+    ) -> list[pgsearch.Ranks] | None:
         """The ranks held (PostgreSQL, `pgsearch.word_ranks`) of each of a search's
         `terms`, if they can answer it: frequent words alone, and by relevance one word
         only (ts_rank of several words is not made of theirs). Those not held yet are

@@ -26,7 +26,8 @@ from .reading import among, numbers
 
 # A word the planner expects in this many actions or more has its ranks held.
 FREQUENT = 100_000
-# At most this many words held (4 bytes an action each), the least recently used let go.
+# At most this many words held (1-2 bytes an action each: `Ranks`), the least recently
+# searched let go.
 HELD = 16
 # The rank held for an action that does not match.
 NOT_FOUND = -1.0
@@ -77,46 +78,92 @@ def is_frequent(cursor, word: str) -> bool:
     return plan[0]["Plan"]["Plan Rows"] >= FREQUENT
 
 
-def word_ranks(cursor, word: str, size: int) -> np.ndarray:
+class Ranks:
+    """A word's ts_rank in each action, by id, held as a code each into the few values
+    it takes (a word's rank in a text depends on how often and where it occurs there: 10
+    values for "detention" at a million actions, 331 for the prefix "de"): 1 or 2 bytes
+    an action instead of 4. The values ascend from `NOT_FOUND`, code 0."""
+
+    def __init__(self, codes: np.ndarray, values: np.ndarray):
+        self.codes = codes
+        self.values = values  # never changed in place: `patched` makes new ones
+
+    @classmethod
+    def of(cls, ids: np.ndarray, ranks: np.ndarray, size: int) -> Ranks:
+        """The ranks of the actions `ids` (below `size`), the others not found."""
+        values, codes = np.unique(
+            np.concatenate([[NOT_FOUND], ranks]).astype(np.float32), return_inverse=True
+        )
+        held = np.zeros(size, dtype=_code_type(len(values)))
+        held[ids] = codes[1:]
+        return cls(held, values)
+
+    def found(self) -> np.ndarray:
+        """Whether each action matches."""
+        return self.codes > 0
+
+    def ranks(self) -> np.ndarray:
+        """The rank of each action, `NOT_FOUND` for those that do not match."""
+        return self.values[self.codes]
+
+    def copy(self) -> Ranks:
+        return Ranks(self.codes.copy(), self.values)
+
+    def patched(self, size: int, changed: np.ndarray, ids: np.ndarray, ranks: np.ndarray) -> Ranks:
+        """These ranks grown to `size`, the `changed` actions' replaced: those of `ids`
+        by `ranks`, the others not found."""
+        ranks = ranks.astype(np.float32)
+        values = np.union1d(self.values, ranks)
+        dtype = _code_type(len(values))
+        codes = np.zeros(size, dtype=dtype)
+        kept = min(len(self.codes), size)
+        codes[:kept] = np.searchsorted(values, self.values).astype(dtype)[self.codes[:kept]]
+        codes[changed] = 0
+        codes[ids] = np.searchsorted(values, ranks)
+        return Ranks(codes, values)
+
+
+def _code_type(values: int) -> np.dtype:
+    return np.min_scalar_type(values - 1)
+
+
+def word_ranks(cursor, word: str, size: int) -> Ranks:
     """The ts_rank of each action (by id, below `size`) for `word` as a search's only
-    term, `NOT_FOUND` for those that do not match."""
+    term."""
     rows = matches(cursor, _word_query(word), ranked=True)
-    ranks = np.full(size, NOT_FOUND, dtype=np.float32)
-    kept = rows[:, 0] < size
-    ranks[rows[kept, 0].astype(np.int64)] = rows[kept, 1]
-    return ranks
+    rows = rows[rows[:, 0] < size]
+    return Ranks.of(rows[:, 0].astype(np.int64), rows[:, 1], size)
 
 
 def ranks_patched(
-    cursor, held: dict[str, np.ndarray], changed: list[int], size: int
-) -> dict[str, np.ndarray]:
+    cursor, held: dict[str, Ranks], changed: list[int], size: int
+) -> dict[str, Ranks]:
     """`held` (from `word_ranks`) brought up to date for these changed actions (some may
-    be gone) and grown to `size`: new arrays, the ranks of every held word read for 500
-    actions at a time."""
+    be gone) and grown to `size`, as new `Ranks`: the ranks of every held word read for
+    500 actions at a time."""
     if not held or not changed:
         return held
     words = list(held)
-    patched = {}
-    for word, ranks in held.items():
-        grown = np.full(size, NOT_FOUND, dtype=np.float32)
-        grown[: min(len(ranks), size)] = ranks[:size]
-        patched[word] = grown
     ids = np.array(changed, dtype=np.int64)
     ids = ids[ids < size]
-    for ranks in patched.values():
-        ranks[ids] = NOT_FOUND
     columns = ["id"] + [
         f"CASE WHEN search_vector @@ {_QUERY} THEN ts_rank(search_vector, {_QUERY}) "
         f"ELSE {NOT_FOUND} END"
         for _ in words
     ]
     queries = [query for word in words for query in [_word_query(word)] * 2]
+    rows = [np.empty((0, len(columns)))]
     for chunk in chunks(ids.tolist(), 500):
         where, params = among("id", chunk)
-        rows = numbers(cursor, columns, "records_action", where, [*queries, *params], np.float64)
-        found = rows[:, 0].astype(np.int64)
-        for column, word in enumerate(words, start=1):
-            patched[word][found] = rows[:, column]
+        rows.append(
+            numbers(cursor, columns, "records_action", where, [*queries, *params], np.float64)
+        )
+    read = np.concatenate(rows)
+    found = read[:, 0].astype(np.int64)
+    patched = {}
+    for column, word in enumerate(words, start=1):
+        matching = read[:, column] >= 0
+        patched[word] = held[word].patched(size, ids, found[matching], read[matching, column])
     return patched
 
 
