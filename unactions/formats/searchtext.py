@@ -66,6 +66,13 @@ class Term:
         return list(self.text)
 
 
+def plain(word: str) -> bool:
+    """Whether a word is of plain ASCII letters and digits: one token to FTS5 and to
+    PostgreSQL alike, whose frequent occurrences the facet index can hold
+    (records/ranking.py, records/pgsearch.py)."""
+    return word.isascii() and word.isalnum()
+
+
 def terms(query: str) -> list[Term]:
     """The words of a search query, folded; a run of Chinese characters is one term."""
     found = []

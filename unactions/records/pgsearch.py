@@ -19,7 +19,7 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from unactions.formats.searchtext import Term, tsquery
+from unactions.formats.searchtext import Term, plain, tsquery
 
 from .bulk import chunks
 from .reading import among, numbers
@@ -62,7 +62,7 @@ def matches(cursor, query: str, ranked: bool) -> np.ndarray:
 def holdable(term: Term) -> bool:
     """Whether a search's term is a word whose ranks can be held: plain ASCII letters
     and digits, which PostgreSQL reads as one word (looked up as a prefix)."""
-    return not term.cjk and term.text.isascii() and term.text.isalnum()
+    return not term.cjk and plain(term.text)
 
 
 def is_frequent(cursor, word: str) -> bool:

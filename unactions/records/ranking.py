@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from unactions.formats.searchtext import Term
+from unactions.formats.searchtext import Term, plain
 
 from .bulk import id_list, id_list_value
 from .search import FTS_TABLE, FTS_TOKENIZE
@@ -50,13 +50,7 @@ _CHANGED_VOCABULARY = "temp.records_action_search_changed_instance"
 
 def rankable(terms: list[Term]) -> bool:
     """Whether `bm25` ranks a search for these terms as FTS5 would."""
-    return bool(terms) and all(t.text.isalpha() if t.cjk else _plain(t.text) for t in terms)
-
-
-def _plain(word: str) -> bool:
-    """Whether a word is of plain ASCII letters and digits: the words `bm25` ranks, and
-    the only ones whose counts the facet index holds."""
-    return word.isascii() and word.isalnum()
+    return bool(terms) and all(t.text.isalpha() if t.cjk else plain(t.text) for t in terms)
 
 
 def bm25(
@@ -101,7 +95,7 @@ def is_frequent(cursor, word: str) -> bool:
     more: a word whose counts (`word_counts`) the facet index holds once searched. FTS5
     counts the word's occurrences from its entry: 5-40 ms at a million actions, against
     3.8 s to list every such word from its whole vocabulary."""
-    if not _plain(word):
+    if not plain(word):
         return False
     _vocabularies(cursor)
     cursor.execute(f"SELECT cnt FROM {_ROWS} WHERE term = %s", [word])
