@@ -104,17 +104,32 @@ def cpu_seconds(pid: int) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def wait_idle(pid: int, timeout: float = 300) -> float:
+def wait_idle(pid: int, url: str, timeout: float = 300) -> float:
     """Wait until a server has finished starting (each worker reads its facet index in
-    the background as it starts): until it uses almost no CPU for half a second.
-    Returns the seconds waited."""
+    the background as it starts): until it uses almost no CPU for half a second, and
+    on PostgreSQL (its database `url`) runs no query either (a worker waiting for the
+    database's rows uses no CPU of its own). Returns the seconds waited."""
     start = time.monotonic()
     while time.monotonic() - start < timeout:
         before = cpu_seconds(pid)
         time.sleep(0.5)
-        if cpu_seconds(pid) - before < 0.05:
+        if cpu_seconds(pid) - before < 0.05 and not _querying(url):
             break
     return time.monotonic() - start
+
+
+def _querying(url: str) -> bool:
+    """Whether PostgreSQL runs a query in the database at `url` (never on SQLite)."""
+    if not url.startswith("postgres"):
+        return False
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as database:
+        (running,) = database.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND state = 'active' AND pid <> pg_backend_pid()"
+        ).fetchone()
+    return running > 0
 
 
 def cpu_times() -> list[int]:
@@ -389,7 +404,7 @@ def run_size(n: int, runs: int, workdir: Path, postgresql: str | None = None) ->
     try:
         wait_for(base + "/api/v1/")
         wait_for(their_base + "/bench.json")
-        started = wait_idle(ours.pid)
+        started = wait_idle(ours.pid, ours_url)
         peak = PeakMemory(ours.pid)
         peak.start()
         for name, page, params, their_params in queries:
