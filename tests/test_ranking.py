@@ -50,8 +50,10 @@ def words(request, monkeypatch):
     return request.param
 
 
-def held_words() -> dict:
-    indexed_query(ActionQuery.from_params({"q": "detention"}))  # the index brought up to date
+def held_words(q: str = "detention") -> dict:
+    """The words held (SQLite's counts, PostgreSQL's ranks) once a search for `q` (by
+    relevance) brought the index up to date."""
+    indexed_query(ActionQuery.from_params({"q": q}), facets=False)
     return facetindex._index.frequent
 
 
@@ -242,12 +244,6 @@ postgresql_only = pytest.mark.skipif(
 )
 
 
-def held_ranks(q: str = "detention") -> dict:
-    """The ranks held once a search for `q` (by relevance) brought the index up to date."""
-    indexed_query(ActionQuery.from_params({"q": q}), facets=False)
-    return facetindex._index.frequent
-
-
 def sql_ranks(word: str) -> dict[int, float]:
     """PostgreSQL's ts_rank of each action matching `word` alone."""
     with connection.cursor() as cursor:
@@ -270,21 +266,21 @@ def same_ranks(held: pgsearch.Ranks, word: str) -> bool:
 
 @postgresql_only
 def test_the_ranks_held_are_postgresqls_own(committed, words):
-    held = held_ranks()
+    held = held_words()
     if words == "read":
         assert held == {}
         return
     # Held for the searches they answer: one word by relevance, words alone in date order.
     assert held.keys() == {"detention"}
     assert same_ranks(held["detention"], "detention")
-    held = held_ranks("hong kong")  # ts_rank of two words is not made of theirs
+    held = held_words("hong kong")  # ts_rank of two words is not made of theirs
     assert held.keys() == {"detention"}
     for q in ("hong kong", "detention 维权"):
         query = ActionQuery.from_params({"q": q, "sort": "newest"})
         listed = listed_actions(query, indexed_query(query))
         assert [a.pk for a in listed[0 : len(listed)]] == [a.pk for a in find_actions(query)]
-    assert held_ranks().keys() == {"detention", "hong", "kong"}
-    assert same_ranks(held_ranks()["kong"], "kong")
+    assert held_words().keys() == {"detention", "hong", "kong"}
+    assert same_ranks(held_words()["kong"], "kong")
 
 
 @postgresql_only
@@ -303,7 +299,7 @@ def test_the_ranks_held_follow_edits_and_deletions(committed, words, monkeypatch
     created = create_action(summary="Detention " * 300, date=dt.date(2011, 1, 1))
     assert same_scores("detention") and same_scores("hong kong detention")
     if words == "held":
-        held = held_ranks()
+        held = held_words()
         assert held.keys() == {"detention", "china"}
         assert same_ranks(held["detention"], "detention") and same_ranks(held["china"], "china")
         ranks = held["detention"].ranks()
@@ -316,7 +312,7 @@ def test_the_least_recently_searched_words_are_let_go(committed, words, monkeypa
         return
     monkeypatch.setattr(pgsearch, "HELD", 2)
     for q in ("detention", "china", "detention", "lawyer"):
-        held = held_ranks(q)
+        held = held_words(q)
     assert list(held) == ["detention", "lawyer"]
     assert same_scores("lawyer")
 
@@ -339,5 +335,5 @@ def test_the_planner_says_which_words_are_frequent(monkeypatch):
         assert pgsearch.is_frequent(cursor, "detent")  # a prefix of it
         assert not pgsearch.is_frequent(cursor, "zzyzx")
         assert not pgsearch.is_frequent(cursor, "number1")
-    assert held_ranks("zzyzx") == {} and "zzyzx" in facetindex._index.rare
-    assert held_ranks("detention").keys() == {"detention"}
+    assert held_words("zzyzx") == {} and "zzyzx" in facetindex._index.rare
+    assert held_words("detention").keys() == {"detention"}
